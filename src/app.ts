@@ -1,0 +1,70 @@
+/**
+ * Assembly of the HTTP application: framework settings, error handling,
+ * authentication, routes, OpenAPI and metrics.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TokenVerifier } from './auth/token-verifier.js';
+import { TemplateService } from './domain/template-service.js';
+import { createAuthenticationHook } from './http/authenticate.js';
+import { registerOpenApi } from './http/openapi.js';
+import { BODY_LIMIT_BYTES, handleError, handleNotFound } from './http/problem.js';
+import { COLLECTION_PATH, registerJobTemplateRoutes } from './http/routes/job-templates.js';
+import { registerOperationRoutes } from './http/routes/operations.js';
+import { registerMetrics } from './observability/metrics.js';
+import type { TemplateStore } from './store/template-store.js';
+
+export interface AppOptions {
+  readonly store: TemplateStore;
+  readonly verifier: TokenVerifier;
+  /** Fastify logger settings; false for none. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Clock for timestamps, replaceable in tests. */
+  readonly now?: () => Date;
+}
+
+/** An incoming `X-Request-Id` is reused when it is this tame; otherwise the server makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the application; the caller listens on it or drives it with `inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  // Only JSON bodies are accepted; without this Fastify would parse text/plain too.
+  app.removeContentTypeParser('text/plain');
+  // Bodies and query strings are validated by the service (see routes/job-templates.ts).
+  app.setValidatorCompiler(() => () => true);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  const registry = registerMetrics(app, options.store);
+  await registerOpenApi(app);
+  registerOperationRoutes(app, options.store, registry);
+
+  const service = new TemplateService(options.store, options.now);
+  const authenticate = createAuthenticationHook(options.verifier);
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate);
+    api.addHook('onSend', async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+    registerJobTemplateRoutes(api, service);
+  });
+  app.log.debug({ collection: COLLECTION_PATH }, 'routes registered');
+  return app;
+}

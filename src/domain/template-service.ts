@@ -1,0 +1,230 @@
+/**
+ * The job template service: the rules of creating, reading, listing,
+ * updating and deleting templates, between the HTTP layer and the store.
+ * Checks run in the order the API promises: the addressed template must be
+ * visible (404), changeable by the caller (403) and unchanged since the
+ * caller read it (412); then the body must be valid (422), the target scope
+ * writable (403), and the name free (409).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Principal } from '../auth/token-verifier.js';
+import { ApiError, validationFailed } from '../errors/api-error.js';
+import type { LocalizedText } from '../errors/catalogue.js';
+import {
+  IdConflictError,
+  NameConflictError,
+  StoreUnavailableError,
+  type ListResult,
+  type StoredTemplate,
+  type TemplateStore,
+} from '../store/template-store.js';
+import { canRead, canWrite, visibilityOf, type TemplateOwner } from './authorization.js';
+import { foldCase } from './case-folding.js';
+import { entityTag, ifMatchSatisfied } from './etag.js';
+import { parseListQuery } from './list-query.js';
+import { generateTemplateId, isTemplateId } from './template-id.js';
+import { validateCreateBody, validateUpdateBody, type TemplateContent } from './validation.js';
+
+/** Attempts to insert a template before giving up on random ID collisions. */
+const MAX_ID_ATTEMPTS = 5;
+/** Attempts of an update that keeps losing races against other writers. */
+const MAX_UPDATE_ATTEMPTS = 25;
+
+/** Options of a write that may be conditional on the template's current ETag. */
+export interface ConditionalWrite {
+  /** The `If-Match` header, when the request has one. */
+  readonly ifMatch?: string;
+}
+
+/** Result of an update: the template, and whether the update changed it. */
+export interface UpdateOutcome {
+  readonly template: StoredTemplate;
+  readonly changed: boolean;
+}
+
+function scopeLabel(owner: TemplateOwner): LocalizedText {
+  return owner.scope === 'global'
+    ? { en: 'the global scope', zh: '全局范围' }
+    : { en: `project "${owner.project_id}"`, zh: `项目 "${owner.project_id}" ` };
+}
+
+function forbiddenToWrite(owner: TemplateOwner): ApiError {
+  const reason: LocalizedText =
+    owner.scope === 'global'
+      ? { en: 'Only platform administrators may create, change or delete global templates.', zh: '只有平台管理员可以创建、修改或删除全局模板。' }
+      : {
+          en: `You are not a member of project "${owner.project_id}", so you may not write its templates.`,
+          zh: `您不是项目 "${owner.project_id}" 的成员，无权写入该项目的模板。`,
+        };
+  return new ApiError('forbidden', { reason });
+}
+
+function nameConflict(error: NameConflictError): ApiError {
+  return new ApiError('name_conflict', {
+    name: error.templateName,
+    scope: scopeLabel({ scope: error.scope, project_id: error.projectId }),
+  });
+}
+
+function preconditionFailed(id: string, ifMatch: string): ApiError {
+  return new ApiError('precondition_failed', { id, ifMatch: JSON.stringify(ifMatch.slice(0, 200)) });
+}
+
+function sameContent(stored: StoredTemplate, content: TemplateContent): boolean {
+  return (
+    stored.name === content.name &&
+    stored.description === content.description &&
+    stored.scope === content.scope &&
+    stored.project_id === content.project_id &&
+    stored.ttl_seconds_after_finished === content.ttl_seconds_after_finished &&
+    stored.backoff_limit === content.backoff_limit &&
+    isDeepStrictEqual(stored.containers, content.containers)
+  );
+}
+
+/** Creates, reads, lists, updates and deletes job templates on behalf of authenticated callers. */
+export class TemplateService {
+  readonly #store: TemplateStore;
+  readonly #now: () => Date;
+
+  constructor(store: TemplateStore, now: () => Date = () => new Date()) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  /** Validates and stores a new template. */
+  async create(principal: Principal, body: unknown): Promise<StoredTemplate> {
+    const result = validateCreateBody(body);
+    if (!result.ok) {
+      throw validationFailed(result.errors);
+    }
+    const content = result.content;
+    if (!canWrite(principal, content)) {
+      throw forbiddenToWrite(content);
+    }
+    const timestamp = this.#now().toISOString();
+    for (let attempt = 1; ; attempt += 1) {
+      const template: StoredTemplate = {
+        id: generateTemplateId(content.name),
+        ...content,
+        created_by: principal.userId,
+        updated_by: principal.userId,
+        created_at: timestamp,
+        updated_at: timestamp,
+        revision: 1,
+      };
+      try {
+        await this.#store.create(template);
+        return template;
+      } catch (error) {
+        if (error instanceof NameConflictError) {
+          throw nameConflict(error);
+        }
+        if (!(error instanceof IdConflictError) || attempt >= MAX_ID_ATTEMPTS) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** Returns a template the caller may see; 404 otherwise. */
+  async get(principal: Principal, id: string): Promise<StoredTemplate> {
+    const template = isTemplateId(id) ? await this.#store.getById(id) : undefined;
+    if (template === undefined || !canRead(principal, template)) {
+      throw new ApiError('not_found', { id });
+    }
+    return template;
+  }
+
+  /** Lists the templates the caller may see that match the query parameters. */
+  async list(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<ListResult> {
+    const parsed = parseListQuery(query);
+    if (!parsed.ok) {
+      throw validationFailed(parsed.errors);
+    }
+    const { scope, projectId, name, sort, limit, offset } = parsed.parameters;
+    if (projectId !== undefined && !principal.isAdmin && !principal.projects.has(projectId)) {
+      throw new ApiError('forbidden', {
+        reason: {
+          en: `You are not a member of project "${projectId}", so you may not list its templates.`,
+          zh: `您不是项目 "${projectId}" 的成员，无权列出该项目的模板。`,
+        },
+      });
+    }
+    return this.#store.list({
+      filter: {
+        ...(scope === undefined ? {} : { scope }),
+        ...(projectId === undefined ? {} : { projectId }),
+        ...(name === undefined ? {} : { nameContains: foldCase(name) }),
+        visibility: visibilityOf(principal),
+      },
+      sort,
+      limit,
+      offset,
+    });
+  }
+
+  /** Reads a template for a write: 404 when invisible, 403 when the caller may not change it, 412 when stale. */
+  async #getForWrite(principal: Principal, id: string, options: ConditionalWrite): Promise<StoredTemplate> {
+    const stored = await this.get(principal, id);
+    if (!canWrite(principal, stored)) {
+      throw forbiddenToWrite(stored);
+    }
+    if (options.ifMatch !== undefined && !ifMatchSatisfied(options.ifMatch, entityTag(stored.revision))) {
+      throw preconditionFailed(id, options.ifMatch);
+    }
+    return stored;
+  }
+
+  /**
+   * Applies a partial update. Without `If-Match` the last writer wins: when
+   * another write lands between the read and the write, the update is
+   * merged again onto the newer template.
+   */
+  async update(principal: Principal, id: string, body: unknown, options: ConditionalWrite = {}): Promise<UpdateOutcome> {
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
+      const stored = await this.#getForWrite(principal, id, options);
+      const result = validateUpdateBody(stored, body);
+      if (!result.ok) {
+        throw validationFailed(result.errors);
+      }
+      const content = result.content;
+      if (!canWrite(principal, content)) {
+        throw forbiddenToWrite(content);
+      }
+      if (sameContent(stored, content)) {
+        return { template: stored, changed: false };
+      }
+      const next: StoredTemplate = {
+        ...stored,
+        ...content,
+        updated_by: principal.userId,
+        updated_at: this.#now().toISOString(),
+        revision: stored.revision + 1,
+      };
+      try {
+        if (await this.#store.update(next, stored.revision)) {
+          return { template: next, changed: true };
+        }
+      } catch (error) {
+        throw error instanceof NameConflictError ? nameConflict(error) : error;
+      }
+    }
+    throw new StoreUnavailableError(`Update of ${id} lost ${MAX_UPDATE_ATTEMPTS} races against concurrent writers.`);
+  }
+
+  /** Deletes a template, only if it still matches `If-Match` when given. */
+  async delete(principal: Principal, id: string, options: ConditionalWrite = {}): Promise<void> {
+    const stored = await this.#getForWrite(principal, id, options);
+    const conditional = options.ifMatch !== undefined && options.ifMatch.trim() !== '*';
+    if (await this.#store.delete(id, conditional ? stored.revision : undefined)) {
+      return;
+    }
+    // Nothing was deleted: another request deleted the template or, for a conditional delete, changed it.
+    const current = await this.#store.getById(id);
+    if (current === undefined) {
+      throw new ApiError('not_found', { id });
+    }
+    throw preconditionFailed(id, options.ifMatch ?? '');
+  }
+}

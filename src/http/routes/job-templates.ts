@@ -1,0 +1,184 @@
+/**
+ * The job template endpoints. Handlers translate HTTP to service calls and
+ * back: status codes, `Location`, `ETag` and `If-Match`.
+ *
+ * The route schemas document the API and compile the response serializers.
+ * Request bodies and query strings are validated by the service instead of
+ * by Fastify, with the same schemas, because the API promises that a missing
+ * template (404), a forbidden change (403) and a stale `If-Match` (412) are
+ * reported before an invalid body (422).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { ApiError } from '../../errors/api-error.js';
+import type { TemplateService } from '../../domain/template-service.js';
+import { entityTag } from '../../domain/etag.js';
+import {
+  CreateTemplateBodySchema,
+  JobTemplateListSchema,
+  JobTemplateSchema,
+  UpdateTemplateBodySchema,
+} from '../../domain/template-schema.js';
+import { DEFAULT_LIST_LIMIT, DEFAULT_SORT, MAX_LIST_LIMIT, SORT_VALUES } from '../../domain/list-query.js';
+import type { StoredTemplate } from '../../store/template-store.js';
+
+export const COLLECTION_PATH = '/api/workflow/job-templates';
+
+const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable error code, such as validation_failed or not_found.' }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String({ description: 'Path into the body (containers[1].env_vars[0].name), "" for the body, query.<name> for a query parameter.' }),
+          message: Type.String(),
+          code: Type.String(),
+        }),
+      ),
+    ),
+    request_id: Type.String(),
+  },
+  { title: 'Problem', description: 'RFC 9457 problem document, served as application/problem+json.' },
+);
+
+const TemplateIdParams = Type.Object({ template_id: Type.String({ description: 'Template ID.' }) });
+
+const ListQuerySchema = Type.Object(
+  {
+    scope: Type.Optional(Type.Enum(['global', 'project'], { description: 'Only templates of this scope.' })),
+    project_id: Type.Optional(Type.String({ description: 'Only templates of this project; not with scope=global.' })),
+    name: Type.Optional(Type.String({ description: 'Case-insensitive substring of the name; % and _ match themselves.' })),
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: String(DEFAULT_LIST_LIMIT), description: `Page size, 1-${MAX_LIST_LIMIT}.` })),
+    offset: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: '0', description: 'Templates to skip.' })),
+    sort: Type.Optional(Type.Enum([...SORT_VALUES], { default: DEFAULT_SORT, description: 'Sort field; "-" for descending. Ties are ordered by id.' })),
+  },
+  { additionalProperties: false },
+);
+
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'Apply only if the template still has this ETag; "*" matches any.' })),
+});
+
+const DeleteResponseSchema = Type.Object({ message: Type.String() }, { title: 'SuccessResponse' });
+
+const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { ...ProblemSchema, description: `Problem (${status})` }]));
+
+const SECURITY = [{ bearerAuth: [] }];
+
+function ifMatchOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['if-match'];
+  return Array.isArray(header) ? header.join(', ') : header;
+}
+
+function requireBody(request: FastifyRequest): unknown {
+  if (request.body === undefined) {
+    throw new ApiError('body_missing');
+  }
+  return request.body;
+}
+
+function sendTemplate(reply: FastifyReply, status: number, template: StoredTemplate): FastifyReply {
+  return reply.status(status).header('etag', entityTag(template.revision)).send(template);
+}
+
+/** Registers the five job template endpoints. */
+export function registerJobTemplateRoutes(app: FastifyInstance, service: TemplateService): void {
+  app.post(
+    COLLECTION_PATH,
+    {
+      schema: {
+        summary: 'Create a job template',
+        tags: ['job-templates'],
+        security: SECURITY,
+        body: CreateTemplateBodySchema,
+        response: { 201: JobTemplateSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const template = await service.create(request.principal, requireBody(request));
+      request.log.info({ template_id: template.id }, 'job template created');
+      reply.header('location', `${COLLECTION_PATH}/${template.id}`);
+      return sendTemplate(reply, 201, template);
+    },
+  );
+
+  app.get(
+    COLLECTION_PATH,
+    {
+      schema: {
+        summary: 'List job templates',
+        tags: ['job-templates'],
+        security: SECURITY,
+        querystring: ListQuerySchema,
+        response: { 200: JobTemplateListSchema, ...errorResponses(401, 403, 422) },
+      },
+    },
+    async (request) => service.list(request.principal, request.query as Record<string, unknown>),
+  );
+
+  app.get<{ Params: { template_id: string } }>(
+    `${COLLECTION_PATH}/:template_id`,
+    {
+      schema: {
+        summary: 'Get a job template',
+        tags: ['job-templates'],
+        security: SECURITY,
+        params: TemplateIdParams,
+        response: { 200: JobTemplateSchema, ...errorResponses(401, 404) },
+      },
+    },
+    async (request, reply) => sendTemplate(reply, 200, await service.get(request.principal, request.params.template_id)),
+  );
+
+  app.put<{ Params: { template_id: string } }>(
+    `${COLLECTION_PATH}/:template_id`,
+    {
+      schema: {
+        summary: 'Update a job template',
+        description: 'Partial update: absent fields keep their value; containers, when given, replace the whole list.',
+        tags: ['job-templates'],
+        security: SECURITY,
+        params: TemplateIdParams,
+        headers: IfMatchHeaders,
+        body: UpdateTemplateBodySchema,
+        response: { 200: JobTemplateSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const ifMatch = ifMatchOf(request);
+      const outcome = await service.update(request.principal, request.params.template_id, requireBody(request), {
+        ...(ifMatch === undefined ? {} : { ifMatch }),
+      });
+      if (outcome.changed) {
+        request.log.info('job template updated');
+      }
+      return sendTemplate(reply, 200, outcome.template);
+    },
+  );
+
+  app.delete<{ Params: { template_id: string } }>(
+    `${COLLECTION_PATH}/:template_id`,
+    {
+      schema: {
+        summary: 'Delete a job template',
+        tags: ['job-templates'],
+        security: SECURITY,
+        params: TemplateIdParams,
+        headers: IfMatchHeaders,
+        response: { 200: DeleteResponseSchema, ...errorResponses(401, 403, 404, 412) },
+      },
+    },
+    async (request) => {
+      const id = request.params.template_id;
+      const ifMatch = ifMatchOf(request);
+      await service.delete(request.principal, id, { ...(ifMatch === undefined ? {} : { ifMatch }) });
+      request.log.info('job template deleted');
+      return { message: `Job template ${id} deleted successfully` };
+    },
+  );
+}

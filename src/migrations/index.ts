@@ -1,0 +1,23 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { createJobTemplates } from './0001-create-job-templates.js';
+
+/** The SQL dialects the migrations are written for. */
+export type MigrationDialect = 'sqlite' | 'postgres';
+
+/**
+ * Provides the migrations, in order, for one dialect. Each migration is a
+ * function of the dialect so that one set serves both databases.
+ */
+export class TemplateMigrationProvider implements MigrationProvider {
+  readonly #dialect: MigrationDialect;
+
+  constructor(dialect: MigrationDialect) {
+    this.#dialect = dialect;
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-create-job-templates': createJobTemplates(this.#dialect),
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import type { ColumnType } from 'kysely';
+
+/** Row of the job_templates table as the database returns it. */
+export interface JobTemplateRow {
+  id: string;
+  name: string;
+  /** Case-folded name, for the case-insensitive name filter. */
+  name_folded: string;
+  scope: 'global' | 'project';
+  project_id: string | null;
+  /** The project ID, or '' for global templates; part of the name-uniqueness index. */
+  project_key: string;
+  description: string | null;
+  /** JSON text on SQLite; jsonb, read back as an object, on PostgreSQL. */
+  containers: ColumnType<unknown, string, string>;
+  ttl_seconds_after_finished: ColumnType<number | string, number, number>;
+  backoff_limit: ColumnType<number | string, number, number>;
+  created_by: string;
+  updated_by: string;
+  /** Text on SQLite; timestamptz, read back as a Date, on PostgreSQL. */
+  created_at: ColumnType<string | Date, string, string>;
+  updated_at: ColumnType<string | Date, string, string>;
+  revision: number;
+}
+
+/** The database schema as Kysely sees it. */
+export interface Database {
+  job_templates: JobTemplateRow;
+}

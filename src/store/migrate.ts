@@ -1,0 +1,24 @@
+import { Migrator, type Kysely } from 'kysely';
+import { TemplateMigrationProvider, type MigrationDialect } from '../migrations/index.js';
+
+/** Outcome of a migration run, for the startup log. */
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+/**
+ * Brings the schema to the latest migration. Raises with the failing
+ * migration's name when one fails, because Kysely's migrator reports failures
+ * in its result instead of throwing.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: MigrationDialect): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new TemplateMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  return { applied: (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}

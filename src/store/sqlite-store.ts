@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database.js';
+import { KyselyTemplateStore } from './kysely-template-store.js';
+import { migrateToLatest, type MigrationReport } from './migrate.js';
+import { IdConflictError, NameConflictError, StoreUnavailableError, type StoredTemplate } from './template-store.js';
+
+/** Settings of the embedded SQLite store. */
+export interface SqliteStoreOptions {
+  /** Database file path, or ":memory:". */
+  readonly path: string;
+  /** How long a write waits for another process's lock before failing, in milliseconds. */
+  readonly busyTimeoutMs: number;
+  /** SQLite's synchronous setting: "full" syncs every commit to disk; "normal" survives a process crash but may lose the last commits on power loss. */
+  readonly synchronous: 'full' | 'normal';
+}
+
+/** Result codes for which the API answers 503 rather than 500: the database is busy or its storage failed. */
+const UNAVAILABLE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']);
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof BetterSqlite3.SqliteError ? error.code : undefined;
+}
+
+function translateSqliteError(error: unknown, template?: StoredTemplate): unknown {
+  const code = sqliteCode(error);
+  if (code === undefined) {
+    return error;
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT') && template !== undefined) {
+    const message = (error as Error).message;
+    if (message.includes('job_templates.id')) {
+      return new IdConflictError(template.id);
+    }
+    if (message.includes('job_templates.name')) {
+      return new NameConflictError(template.name, template.scope, template.project_id);
+    }
+  }
+  const base = code.split('_').slice(0, 2).join('_');
+  if (UNAVAILABLE_CODES.has(base)) {
+    return new StoreUnavailableError(`SQLite is unavailable (${code}).`, { cause: error });
+  }
+  return error;
+}
+
+/** Opens the SQLite store, creating the file and its folder when missing, and migrates it. */
+export async function openSqliteStore(
+  options: SqliteStoreOptions,
+): Promise<{ store: KyselyTemplateStore; migrations: MigrationReport }> {
+  if (options.path !== ':memory:') {
+    mkdirSync(dirname(options.path), { recursive: true });
+  }
+  const database = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs });
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    database.pragma('foreign_keys = ON');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+
+  let migrations: MigrationReport | undefined;
+  // Several processes may open one file at once. Kysely takes no migration lock on SQLite,
+  // so a process whose migration lost the race retries and then finds the schema in place.
+  for (let attempt = 1; migrations === undefined; attempt += 1) {
+    try {
+      migrations = await migrateToLatest(db, 'sqlite');
+    } catch (error) {
+      if (attempt >= 5) {
+        await db.destroy();
+        throw error;
+      }
+      await sleep(100 * attempt);
+    }
+  }
+  return { store: new KyselyTemplateStore('sqlite', db, translateSqliteError), migrations };
+}
