@@ -1,10 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+const databaseUrl = process.env.TEST_DATABASE_URL;
+if ((databaseUrl === undefined || databaseUrl === '') && process.env.REQUIRE_TEST_DATABASE === '1') {
+  throw new Error('REQUIRE_TEST_DATABASE=1 but TEST_DATABASE_URL is not set: the PostgreSQL suites are mandatory here.');
+}
+const postgresEnabled = databaseUrl !== undefined && databaseUrl !== '';
+if (!postgresEnabled) {
+  console.warn(
+    '\n[tests] SKIPPED: the PostgreSQL run of the store and API suites. Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it.\n',
+  );
+}
+
+/** Suites that talk to a store, run once per store. */
+const STORE_SUITES = ['test/http/**/*.test.ts', 'test/store/**/*.test.ts', 'test/system/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
+    testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true as const,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], env: { TEST_STORE: 'sqlite' } },
+      },
+      ...(postgresEnabled
+        ? [{ extends: true as const, test: { name: 'postgres', include: STORE_SUITES, env: { TEST_STORE: 'postgres' } } }]
+        : []),
+    ],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],

@@ -3,7 +3,7 @@
  * authentication, routes, OpenAPI and metrics.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import { TemplateService } from './domain/template-service.js';
 import { createAuthenticationHook } from './http/authenticate.js';
@@ -19,6 +19,8 @@ export interface AppOptions {
   readonly verifier: TokenVerifier;
   /** Fastify logger settings; false for none. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** A ready pino logger, used instead of `logger`. */
+  readonly loggerInstance?: FastifyBaseLogger;
   /** Clock for timestamps, replaceable in tests. */
   readonly now?: () => Date;
 }
@@ -29,7 +31,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Builds the application; the caller listens on it or drives it with `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance === undefined ? { logger: options.logger ?? false } : { loggerInstance: options.loggerInstance }),
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: (request) => {
@@ -39,12 +41,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Bodies and query strings are validated by the service (see routes/job-templates.ts), so
+    // Fastify's validator accepts everything. It is set through the compilers factory because
+    // setValidatorCompiler on the root does not reach a plugin context that calls addSchema:
+    // that context rebuilds its validator with the default Ajv, which coerces and strips fields.
+    schemaController: { compilersFactory: { buildValidator: () => () => () => true } },
   });
 
   // Only JSON bodies are accepted; without this Fastify would parse text/plain too.
   app.removeContentTypeParser('text/plain');
-  // Bodies and query strings are validated by the service (see routes/job-templates.ts).
-  app.setValidatorCompiler(() => () => true);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook('onRequest', async (request, reply) => {

@@ -10,7 +10,13 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 /** Where templates are stored. */
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string; readonly busyTimeoutMs: number; readonly synchronous: 'full' | 'normal' }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize: number;
+      readonly statementTimeoutMs: number;
+      readonly connectionTimeoutMs: number;
+    };
 
 /** How bearer tokens are verified; `development` means no key was configured outside production. */
 export type AuthConfig =
@@ -83,7 +89,13 @@ function readStore(env: Environment, problems: string[]): StoreConfig {
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), busyTimeoutMs, synchronous };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return { kind: 'postgres', url };
+    return {
+      kind: 'postgres',
+      url,
+      poolSize: readInteger(env, 'PG_POOL_SIZE', 10, 1, 1000, problems),
+      statementTimeoutMs: readInteger(env, 'PG_STATEMENT_TIMEOUT_MS', 5000, 1, 3_600_000, problems),
+      connectionTimeoutMs: readInteger(env, 'PG_CONNECTION_TIMEOUT_MS', 5000, 1, 600_000, problems),
+    };
   }
   problems.push(
     `DATABASE_URL is invalid: it must start with "sqlite:" (followed by a file path) or "postgres://"; got a value starting with ${JSON.stringify(url.slice(0, 12))}.`,

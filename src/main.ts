@@ -3,6 +3,7 @@
  * server, and shuts down cleanly on SIGTERM or SIGINT.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { loadOrCreateDevelopmentSecret, signDevelopmentToken } from './auth/development.js';
 import { createTokenVerifier, MIN_RECOMMENDED_SECRET_BYTES, type TokenVerifierOptions } from './auth/token-verifier.js';
@@ -34,6 +35,19 @@ async function verifierOptions(config: Config, log: FastifyBaseLogger): Promise<
   }
 }
 
+/** Hides the password of a database URL before it is logged. */
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') {
+      parsed.password = '***';
+    }
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
 async function start(): Promise<void> {
   let config: Config;
   try {
@@ -46,20 +60,15 @@ async function start(): Promise<void> {
     throw error;
   }
 
-  const { store, migrations } = await openStore(config.store);
-  const storeDescription = config.store.kind === 'sqlite' ? `sqlite:${config.store.path}` : 'postgres';
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const { store, migrations } = await openStore(config.store, (error) =>
+    logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool will open a new one'),
+  );
+  const storeDescription = config.store.kind === 'sqlite' ? `sqlite:${config.store.path}` : `postgres:${redactPassword(config.store.url)}`;
   let app;
   try {
-    const logger = { level: config.logLevel, redact: ['req.headers.authorization'] };
-    // The verifier is created after the app so that its warnings reach the app's logger.
-    let verifier: ReturnType<typeof createTokenVerifier> | undefined;
-    app = await buildApp({
-      store,
-      verifier: { verify: (header) => verifier!.verify(header) },
-      logger,
-    });
-    const { options, developmentSecret } = await verifierOptions(config, app.log);
-    verifier = createTokenVerifier(options);
+    const { options, developmentSecret } = await verifierOptions(config, logger);
+    app = await buildApp({ store, verifier: createTokenVerifier(options), loggerInstance: logger });
     app.log.info({ store: storeDescription, migrations_applied: migrations.applied }, 'template store ready');
 
     await app.listen({ port: config.port, host: config.host });

@@ -29,6 +29,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    refResolver: {
+      // Shared schemas appear under their own names in components.schemas.
+      buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { createTokenVerifier } from '../../src/auth/token-verifier.js';
-import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { TemplateStore } from '../../src/store/template-store.js';
+import { createTestDatabase, type TestDatabase } from './test-store.js';
 import { createTestTokens, TEST_SECRET, type TestTokens } from './tokens.js';
 
 export const COLLECTION = '/api/workflow/job-templates';
@@ -30,10 +27,12 @@ export interface RequestOptions {
   readonly query?: Record<string, string>;
 }
 
-/** An app on a fresh SQLite file, with tokens and request helpers. */
+/** An app on a fresh database, with tokens and request helpers. */
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly store: TemplateStore;
+  /** The app's database, on which a test may open more stores. */
+  readonly database: TestDatabase;
   readonly tokens: TestTokens;
   request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, options?: RequestOptions): Promise<LightMyRequestResponse>;
   /** Creates a template as admin (or the given token) and returns the response body; fails the test unless it is 201. */
@@ -42,13 +41,14 @@ export interface TestApp {
 }
 
 /**
- * Starts an app on a new SQLite database in a temporary folder, driven
- * in-process. Requests are sent as the admin unless `token` says otherwise;
+ * Starts an app on a new database, driven in-process: a SQLite file in a
+ * temporary folder, or a PostgreSQL schema of its own when the run uses
+ * PostgreSQL. Requests are sent as the admin unless `token` says otherwise;
  * `token: null` sends no Authorization header.
  */
-export async function createTestApp(options: { now?: () => Date } = {}): Promise<TestApp> {
-  const folder = mkdtempSync(join(tmpdir(), 'job-templates-test-'));
-  const { store } = await openSqliteStore({ path: join(folder, 'test.db'), busyTimeoutMs: 5000, synchronous: 'normal' });
+export async function createTestApp(options: { now?: () => Date; database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const store = await database.openStore();
   const verifier = createTokenVerifier({ secret: TEST_SECRET, clockSkewSeconds: 30 });
   const app = await buildApp({ store, verifier, ...(options.now ? { now: options.now } : {}) });
   await app.ready();
@@ -71,6 +71,7 @@ export async function createTestApp(options: { now?: () => Date } = {}): Promise
   return {
     app,
     store,
+    database,
     tokens,
     request,
     async create(body, token) {
@@ -82,8 +83,7 @@ export async function createTestApp(options: { now?: () => Date } = {}): Promise
     },
     async close() {
       await app.close();
-      await store.close();
-      rmSync(folder, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

@@ -65,8 +65,23 @@ const IfMatchHeaders = Type.Object({
 
 const DeleteResponseSchema = Type.Object({ message: Type.String() }, { title: 'SuccessResponse' });
 
+/** Schemas that several routes share; OpenAPI lists them once under components.schemas. */
+const SHARED_SCHEMAS = [
+  { ...ProblemSchema, $id: 'Problem' },
+  { ...JobTemplateSchema, $id: 'JobTemplateResponse' },
+] as const;
+
+const PROBLEM_REF = { $ref: 'Problem#' };
+const TEMPLATE_REF = { $ref: 'JobTemplateResponse#' };
+const TEMPLATE_RESPONSE = { ...TEMPLATE_REF, description: 'The job template, with its ETag header.' };
+
 const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [status, { ...ProblemSchema, description: `Problem (${status})` }]));
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: `Problem document (${status})`, content: { 'application/problem+json': { schema: PROBLEM_REF } } },
+    ]),
+  );
 
 const SECURITY = [{ bearerAuth: [] }];
 
@@ -88,6 +103,9 @@ function sendTemplate(reply: FastifyReply, status: number, template: StoredTempl
 
 /** Registers the five job template endpoints. */
 export function registerJobTemplateRoutes(app: FastifyInstance, service: TemplateService): void {
+  for (const schema of SHARED_SCHEMAS) {
+    app.addSchema(schema);
+  }
   app.post(
     COLLECTION_PATH,
     {
@@ -96,7 +114,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         tags: ['job-templates'],
         security: SECURITY,
         body: CreateTemplateBodySchema,
-        response: { 201: JobTemplateSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
+        response: { 201: TEMPLATE_RESPONSE, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -115,7 +133,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         tags: ['job-templates'],
         security: SECURITY,
         querystring: ListQuerySchema,
-        response: { 200: JobTemplateListSchema, ...errorResponses(401, 403, 422) },
+        response: { 200: { ...JobTemplateListSchema, properties: { ...JobTemplateListSchema.properties, items: { type: 'array', items: TEMPLATE_REF } } }, ...errorResponses(401, 403, 422) },
       },
     },
     async (request) => service.list(request.principal, request.query as Record<string, unknown>),
@@ -129,7 +147,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         tags: ['job-templates'],
         security: SECURITY,
         params: TemplateIdParams,
-        response: { 200: JobTemplateSchema, ...errorResponses(401, 404) },
+        response: { 200: TEMPLATE_RESPONSE, ...errorResponses(401, 404) },
       },
     },
     async (request, reply) => sendTemplate(reply, 200, await service.get(request.principal, request.params.template_id)),
@@ -146,7 +164,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         params: TemplateIdParams,
         headers: IfMatchHeaders,
         body: UpdateTemplateBodySchema,
-        response: { 200: JobTemplateSchema, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
+        response: { 200: TEMPLATE_RESPONSE, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
       },
     },
     async (request, reply) => {
