@@ -16,6 +16,7 @@ export type StoreConfig =
       readonly poolSize: number;
       readonly statementTimeoutMs: number;
       readonly connectionTimeoutMs: number;
+      readonly schema?: string;
     };
 
 /** How bearer tokens are verified; `development` means no key was configured outside production. */
@@ -89,7 +90,12 @@ function readStore(env: Environment, problems: string[]): StoreConfig {
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), busyTimeoutMs, synchronous };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const schema = read(env, 'PG_SCHEMA');
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      problems.push(`PG_SCHEMA=${JSON.stringify(schema)} is invalid: use 1-63 lowercase letters, digits and "_", not starting with a digit.`);
+    }
     return {
+      ...(schema === undefined ? {} : { schema }),
       kind: 'postgres',
       url,
       poolSize: readInteger(env, 'PG_POOL_SIZE', 10, 1, 1000, problems),
