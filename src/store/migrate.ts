@@ -7,12 +7,17 @@ export interface MigrationReport {
 }
 
 /**
- * Brings the schema to the latest migration. Raises with the failing
+ * Brings the database to the latest migration. Raises with the failing
  * migration's name when one fails, because Kysely's migrator reports failures
  * in its result instead of throwing.
  */
-export async function migrateToLatest(db: Kysely<any>, dialect: MigrationDialect): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new TemplateMigrationProvider(dialect) });
+export async function migrateToLatest(db: Kysely<any>, dialect: MigrationDialect, schema?: string): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider: new TemplateMigrationProvider(dialect),
+    // Kysely looks for its own tables in every schema unless told which, so a schema of our own must be named.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

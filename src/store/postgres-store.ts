@@ -90,7 +90,7 @@ export async function openPostgresStore(
       if (options.schema !== undefined) {
         await pool.query(`create schema if not exists ${options.schema}`);
       }
-      migrations = await migrateToLatest(db, 'postgres');
+      migrations = await migrateToLatest(db, 'postgres', options.schema);
     } catch (error) {
       if (attempt >= 5) {
         await db.destroy();
