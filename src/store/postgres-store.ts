@@ -80,8 +80,12 @@ export async function openPostgresStore(
     keepAlive: true,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
-  // An idle client that loses its connection emits 'error' on the pool; without a listener the process would exit.
-  pool.on('error', (error) => options.onConnectionError?.(error));
+  // A client that loses its connection emits 'error': on the pool while idle, on the client while in
+  // use. An 'error' event without a listener would end the process, so both get one. The failed
+  // query rejects on its own, and the pool discards the broken client when it is released.
+  const reportConnectionError = (error: Error) => options.onConnectionError?.(error);
+  pool.on('error', reportConnectionError);
+  pool.on('connect', (client) => client.on('error', reportConnectionError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 
   let migrations: MigrationReport | undefined;

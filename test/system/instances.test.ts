@@ -194,5 +194,6 @@ describe.runIf(TEST_STORE_KIND === 'postgres')('losing the PostgreSQL connection
     proxy.cut();
     proxy.restore();
     await expectRecovered(before.body.id);
+    expect(server.child.exitCode).toBeNull();
   });
 });
