@@ -8,7 +8,8 @@ import type { TokenVerifier } from './auth/token-verifier.js';
 import { TemplateService } from './domain/template-service.js';
 import { createAuthenticationHook } from './http/authenticate.js';
 import { registerOpenApi } from './http/openapi.js';
-import { BODY_LIMIT_BYTES, handleError, handleNotFound } from './http/problem.js';
+import { registerJsonBodyParser } from './http/json-body.js';
+import { BODY_LIMIT_BYTES, handleError, handleNotFound, handleRoutingError } from './http/problem.js';
 import { COLLECTION_PATH, registerJobTemplateRoutes } from './http/routes/job-templates.js';
 import { registerOperationRoutes } from './http/routes/operations.js';
 import { registerMetrics } from './observability/metrics.js';
@@ -28,6 +29,11 @@ export interface AppOptions {
 /** An incoming `X-Request-Id` is reused when it is this tame; otherwise the server makes one. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+type ValidatorFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'];
+
+/** Builds the compiler of validators that accept every value. Fastify's types ask for Ajv validators. */
+const buildAcceptingValidator = (() => () => () => true) as unknown as ValidatorFactory;
+
 /** Builds the application; the caller listens on it or drives it with `inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -45,11 +51,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Fastify's validator accepts everything. It is set through the compilers factory because
     // setValidatorCompiler on the root does not reach a plugin context that calls addSchema:
     // that context rebuilds its validator with the default Ajv, which coerces and strips fields.
-    schemaController: { compilersFactory: { buildValidator: () => () => () => true } },
+    schemaController: { compilersFactory: { buildValidator: buildAcceptingValidator } },
+    frameworkErrors: handleRoutingError,
   });
 
   // Only JSON bodies are accepted; without this Fastify would parse text/plain too.
   app.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook('onRequest', async (request, reply) => {

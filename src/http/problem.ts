@@ -121,6 +121,27 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   return sendProblem(request, reply, new ApiError('internal_error'));
 }
 
+/**
+ * Sends problem documents for the errors that Fastify raises while routing, before any hook runs:
+ * a URL with invalid percent-encoding (400), and a path segment longer than
+ * the router's parameter limit, which names no template (404).
+ */
+export function handleRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('x-request-id', request.id);
+  reply.header('x-content-type-options', 'nosniff');
+  const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    request.log.info({ err: error }, 'request rejected by the router: path segment too long');
+    return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path }));
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    request.log.info({ err: error }, 'request rejected by the router: invalid URL');
+    const reason = { en: 'the URL path contains an invalid percent-encoding', zh: 'URL 路径包含无效的百分号编码' };
+    return sendProblem(request, reply, new ApiError('bad_request', { reason }));
+  }
+  return handleError(error, request, reply);
+}
+
 /** Answers requests to unknown paths with a problem document. */
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
