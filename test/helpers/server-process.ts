@@ -27,7 +27,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const check = () => {
       const match = /"docs":"(http:\/\/[^"]+)\/docs"/.exec(output);
       if (match?.[1] !== undefined) {
