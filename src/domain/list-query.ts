@@ -4,7 +4,7 @@
  */
 import type { FieldError } from '../errors/api-error.js';
 import type { SortField } from '../store/template-store.js';
-import { echoValue } from './validation.js';
+import { echoValue } from '../errors/echo.js';
 import { PROJECT_ID } from './patterns.js';
 import type { TemplateScope } from './template-schema.js';
 

@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Principal } from '../auth/token-verifier.js';
 import { ApiError, validationFailed } from '../errors/api-error.js';
 import type { LocalizedText } from '../errors/catalogue.js';
+import { cutForEcho } from '../errors/echo.js';
 import {
   IdConflictError,
   NameConflictError,
@@ -67,7 +68,7 @@ function nameConflict(error: NameConflictError): ApiError {
 }
 
 function preconditionFailed(id: string, ifMatch: string): ApiError {
-  return new ApiError('precondition_failed', { id, ifMatch: JSON.stringify(ifMatch.slice(0, 200)) });
+  return new ApiError('precondition_failed', { id, ifMatch: cutForEcho(ifMatch) });
 }
 
 function sameContent(stored: StoredTemplate, content: TemplateContent): boolean {

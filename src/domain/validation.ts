@@ -7,6 +7,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FieldError } from '../errors/api-error.js';
+import { echoValue } from '../errors/echo.js';
 import type { LocalizedText } from '../errors/catalogue.js';
 import { formatFieldPath, parseJsonPointer, type FieldPath } from './field-path.js';
 import { findPattern, IMAGE_REFERENCE } from './patterns.js';
@@ -40,8 +41,6 @@ export type ValidationResult =
   | { readonly ok: true; readonly content: TemplateContent }
   | { readonly ok: false; readonly errors: FieldError[] };
 
-/** Values echoed in messages are cut to this many code points. */
-const MAX_ECHOED_LENGTH = 64;
 
 const TYPE_NAMES: Record<string, LocalizedText> = {
   string: { en: 'a string', zh: '字符串' },
@@ -55,13 +54,6 @@ const TYPE_NAMES: Record<string, LocalizedText> = {
 const ajv = new Ajv({ allErrors: true, strict: true, verbose: true, coerceTypes: false, useDefaults: false });
 const validateCreateSchema: ValidateFunction = ajv.compile(CreateTemplateBodySchema);
 
-/** Quotes a value for a message, cut to 64 code points. */
-export function echoValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const codePoints = Array.from(text);
-  const cut = codePoints.length > MAX_ECHOED_LENGTH ? `${codePoints.slice(0, MAX_ECHOED_LENGTH).join('')}…` : text;
-  return JSON.stringify(cut);
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -471,3 +463,6 @@ export function validateUpdateBody(stored: JobTemplate, body: unknown): Validati
   normalizeName(merged);
   return validateContent(merged, errors);
 }
+
+/** Re-exported for callers that validate other records with the same messages. */
+export { echoValue } from '../errors/echo.js';

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, type AuthFailureReason } from '../auth/token-verifier.js';
 import { ApiError } from '../errors/api-error.js';
+import { cutForEcho } from '../errors/echo.js';
 import { FIELD_MESSAGES, formatMessage, PROBLEMS, type Language, type LocalizedText } from '../errors/catalogue.js';
 import { StoreUnavailableError } from '../store/template-store.js';
 import { preferredLanguage } from './language.js';
@@ -35,7 +36,7 @@ const AUTH_REASONS: Record<AuthFailureReason, LocalizedText> = {
 function problemForFrameworkError(error: FastifyError, request: FastifyRequest): ApiError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('unsupported_media_type', { contentType: String(request.headers['content-type'] ?? '').slice(0, 100) });
+      return new ApiError('unsupported_media_type', { contentType: cutForEcho(String(request.headers['content-type'] ?? '')) });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('body_too_large', { limit: BODY_LIMIT_BYTES });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -129,7 +130,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
 export function handleRoutingError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.header('x-request-id', request.id);
   reply.header('x-content-type-options', 'nosniff');
-  const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+  const path = cutForEcho(request.url.split('?')[0] ?? '');
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     request.log.info({ err: error }, 'request rejected by the router: path segment too long');
     return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path }));
@@ -145,5 +146,5 @@ export function handleRoutingError(error: FastifyError, request: FastifyRequest,
 /** Answers requests to unknown paths with a problem document. */
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
-  return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path: path.slice(0, 200) }));
+  return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path: cutForEcho(path) }));
 }

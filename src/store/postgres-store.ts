@@ -33,12 +33,13 @@ function isConnectionFailure(error: Error & { code?: unknown }): boolean {
     return true;
   }
   // pg reports lost connections and pool timeouts with plain messages and no code.
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection ended/i.test(
+  return /Connection terminated|Query read timeout|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection ended/i.test(
     error.message,
   );
 }
 
-function translatePostgresError(error: unknown, template?: StoredTemplate): unknown {
+/** Turns pg errors into the store's errors; others pass through. */
+export function translatePostgresError(error: unknown, template?: StoredTemplate): unknown {
   if (!(error instanceof Error)) {
     return error;
   }

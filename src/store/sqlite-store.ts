@@ -25,7 +25,8 @@ function sqliteCode(error: unknown): string | undefined {
   return error instanceof BetterSqlite3.SqliteError ? error.code : undefined;
 }
 
-function translateSqliteError(error: unknown, template?: StoredTemplate): unknown {
+/** Turns better-sqlite3 errors into the store's errors; others pass through. */
+export function translateSqliteError(error: unknown, template?: StoredTemplate): unknown {
   const code = sqliteCode(error);
   if (code === undefined) {
     return error;
