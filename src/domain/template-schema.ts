@@ -96,6 +96,13 @@ const Scope = Type.Enum(['global', 'project'], {
   description: 'Template scope: "global" (the whole platform) or "project".',
 });
 
+const Labels = Type.Record(Type.String(), Type.String(), {
+  maxProperties: 64,
+  description:
+    'Kubernetes labels: at most 64 pairs. A key is an optional DNS subdomain prefix and "/", then a name of at most 63 characters; a value is empty or such a name.',
+  examples: [{ team: 'data', 'example.com/tier': 'batch' }],
+});
+
 const TemplateFields = {
   name: Type.String({
     minLength: 1,
@@ -118,6 +125,7 @@ const TemplateFields = {
     description: 'Seconds after the job finishes before it is deleted; default 3600.',
   }),
   backoff_limit: Type.Integer({ minimum: 0, maximum: MAX_INT32, description: 'Retries before the job fails; default 3.' }),
+  labels: Labels,
 };
 
 /**
@@ -134,15 +142,18 @@ export const CreateTemplateBodySchema = Type.Object(
     containers: TemplateFields.containers,
     ttl_seconds_after_finished: Type.Optional(TemplateFields.ttl_seconds_after_finished),
     backoff_limit: Type.Optional(TemplateFields.backoff_limit),
+    labels: Type.Optional(TemplateFields.labels),
   },
   { additionalProperties: false, title: 'CreateJobTemplateRequest' },
 );
 
 /**
  * Body of an update request: every create field is optional. `null` clears
- * `description` and `project_id` and resets `ttl_seconds_after_finished` and
- * `backoff_limit` to their defaults; it is rejected for `name`, `scope` and
- * `containers`. The merged template is validated against the create schema.
+ * `description`, `project_id` and `labels` and resets
+ * `ttl_seconds_after_finished` and `backoff_limit` to their defaults; it is
+ * rejected for `name`, `scope` and `containers`. `labels`, when given,
+ * replaces all labels. The merged template is validated against the create
+ * schema.
  */
 export const UpdateTemplateBodySchema = Type.Object(
   {
@@ -153,6 +164,7 @@ export const UpdateTemplateBodySchema = Type.Object(
     containers: Type.Optional(TemplateFields.containers),
     ttl_seconds_after_finished: Type.Optional(Type.Union([TemplateFields.ttl_seconds_after_finished, Type.Null()])),
     backoff_limit: Type.Optional(Type.Union([TemplateFields.backoff_limit, Type.Null()])),
+    labels: Type.Optional(Type.Union([TemplateFields.labels, Type.Null()])),
   },
   { additionalProperties: false, title: 'UpdateJobTemplateRequest' },
 );
@@ -170,6 +182,8 @@ export const JobTemplateSchema = Type.Object(
     containers: Type.Array(ContainerConfigSchema),
     ttl_seconds_after_finished: Type.Integer(),
     backoff_limit: Type.Integer(),
+    labels: Type.Record(Type.String(), Type.String(), { description: 'Labels; {} when none.' }),
+    revision: Type.Integer({ description: '1 on create, incremented by each update that changes the template. The ETag is this number, quoted.' }),
     created_by: Type.String({ description: 'The `sub` claim of the creator.' }),
     updated_by: Type.String({ description: 'The `sub` claim of the last user who changed the template.' }),
     created_at: Type.String({ format: 'date-time', description: 'UTC, RFC 3339 with milliseconds.' }),

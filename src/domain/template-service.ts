@@ -79,6 +79,7 @@ function sameContent(stored: StoredTemplate, content: TemplateContent): boolean 
     stored.project_id === content.project_id &&
     stored.ttl_seconds_after_finished === content.ttl_seconds_after_finished &&
     stored.backoff_limit === content.backoff_limit &&
+    isDeepStrictEqual(stored.labels, content.labels) &&
     isDeepStrictEqual(stored.containers, content.containers)
   );
 }

@@ -10,6 +10,7 @@ import type { FieldError } from '../errors/api-error.js';
 import { echoValue } from '../errors/echo.js';
 import type { LocalizedText } from '../errors/catalogue.js';
 import { formatFieldPath, parseJsonPointer, type FieldPath } from './field-path.js';
+import { checkLabels } from './labels.js';
 import { findPattern, IMAGE_REFERENCE } from './patterns.js';
 import { compareQuantities, isWholeNumber, parseQuantity, type Quantity } from './quantity.js';
 import {
@@ -34,6 +35,7 @@ export interface TemplateContent {
   readonly containers: ContainerConfig[];
   readonly ttl_seconds_after_finished: number;
   readonly backoff_limit: number;
+  readonly labels: Record<string, string>;
 }
 
 /** The outcome of validating a body. */
@@ -139,6 +141,12 @@ function translateAjvError(error: ErrorObject): FieldError {
       };
     case 'minItems':
       return { field, code: 'too_few_items', params: { limit: Number((error.params as { limit: number }).limit) } };
+    case 'maxProperties':
+      return {
+        field,
+        code: 'too_many_items',
+        params: { limit: Number((error.params as { limit: number }).limit), actual: Object.keys(error.data as object).length },
+      };
     case 'maxItems':
       return {
         field,
@@ -384,6 +392,9 @@ function validateContent(body: Record<string, unknown>, errors: FieldError[]): V
   checkName(body.name, errors);
   checkScope(body, errors);
   checkContainers(body.containers, errors);
+  if (body.labels !== undefined) {
+    checkLabels(body.labels, ['labels'], errors);
+  }
 
   if (errors.length > 0) {
     return { ok: false, errors: removeDuplicateErrors(errors) };
@@ -399,6 +410,7 @@ function validateContent(body: Record<string, unknown>, errors: FieldError[]): V
       containers: valid.containers.map(normalizeContainer),
       ttl_seconds_after_finished: valid.ttl_seconds_after_finished ?? DEFAULT_TTL_SECONDS_AFTER_FINISHED,
       backoff_limit: valid.backoff_limit ?? DEFAULT_BACKOFF_LIMIT,
+      labels: valid.labels ?? {},
     },
   };
 }
@@ -441,6 +453,9 @@ export function validateUpdateBody(stored: JobTemplate, body: unknown): Validati
     ttl_seconds_after_finished: stored.ttl_seconds_after_finished,
     backoff_limit: stored.backoff_limit,
   };
+  if (Object.keys(stored.labels).length > 0) {
+    merged.labels = stored.labels;
+  }
   if (stored.description !== null) {
     merged.description = stored.description;
   }

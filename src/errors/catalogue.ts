@@ -226,6 +226,18 @@ export const FIELD_MESSAGES = {
     en: 'is {value}; GPUs can only be requested in whole numbers.',
     zh: '为 {value}；GPU 只能按整数申请。',
   },
+  invalid_label_key: {
+    en: 'has the key {value}, which is invalid: it must be {format}.',
+    zh: '的键 {value} 无效：必须是{format}。',
+  },
+  invalid_label_selector: {
+    en: 'is not a valid label selector: {reason}. Use comma-separated key=value, key!=value, key or !key.',
+    zh: '不是有效的标签选择器：{reason}。请使用逗号分隔的 key=value、key!=value、key 或 !key。',
+  },
+  unknown_container: {
+    en: 'names a container that the template does not have; its containers are {containers}.',
+    zh: '指向模板中不存在的容器；模板的容器为 {containers}。',
+  },
   repeated_parameter: {
     en: 'is given more than once; give it once.',
     zh: '出现了多次，只能提供一次。',

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { createJobTemplates } from './0001-create-job-templates.js';
+import { addLabelsAndRevisions } from './0002-add-labels-and-revisions.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -18,6 +19,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-create-job-templates': createJobTemplates(this.#dialect),
+      '0002-add-labels-and-revisions': addLabelsAndRevisions(this.#dialect),
     };
   }
 }

@@ -21,9 +21,30 @@ export interface JobTemplateRow {
   created_at: ColumnType<string | Date, string, string>;
   updated_at: ColumnType<string | Date, string, string>;
   revision: number;
+  /** JSON object of label keys and values, like containers. */
+  labels: ColumnType<unknown, string, string>;
+}
+
+/** One label of a template, for the label selector. */
+export interface JobTemplateLabelRow {
+  template_id: string;
+  key: string;
+  value: string;
+}
+
+/** One immutable revision of a template. */
+export interface JobTemplateRevisionRow {
+  template_id: string;
+  revision: number;
+  updated_by: string;
+  updated_at: ColumnType<string | Date, string, string>;
+  /** The whole template as it was, as JSON. */
+  template: ColumnType<unknown, string, string>;
 }
 
 /** The database schema as Kysely sees it. */
 export interface Database {
   job_templates: JobTemplateRow;
+  job_template_labels: JobTemplateLabelRow;
+  job_template_revisions: JobTemplateRevisionRow;
 }

@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { foldCase } from '../domain/case-folding.js';
 import type { ContainerConfig } from '../domain/template-schema.js';
-import type { Database, JobTemplateRow } from './database.js';
-import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateStore } from './template-store.js';
+import type { Database, JobTemplateRevisionRow, JobTemplateRow } from './database.js';
+import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateRevision, TemplateStore } from './template-store.js';
+import type { TemplateScope } from '../domain/template-schema.js';
 
 /** How a dialect turns driver errors into the store's errors. */
 export type ErrorTranslator = (error: unknown, template?: StoredTemplate) => unknown;
@@ -11,8 +12,13 @@ function toIsoString(value: string | Date): string {
   return typeof value === 'string' ? value : value.toISOString();
 }
 
+/** Reads a JSON column: text on SQLite, already parsed from jsonb on PostgreSQL. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
 function rowToTemplate(row: Selectable<JobTemplateRow>): StoredTemplate {
-  const containers = (typeof row.containers === 'string' ? JSON.parse(row.containers) : row.containers) as ContainerConfig[];
+  const containers = parseJson(row.containers) as ContainerConfig[];
   return {
     id: row.id,
     name: row.name,
@@ -22,6 +28,7 @@ function rowToTemplate(row: Selectable<JobTemplateRow>): StoredTemplate {
     containers,
     ttl_seconds_after_finished: Number(row.ttl_seconds_after_finished),
     backoff_limit: Number(row.backoff_limit),
+    labels: parseJson(row.labels) as Record<string, string>,
     created_by: row.created_by,
     updated_by: row.updated_by,
     created_at: toIsoString(row.created_at),
@@ -42,11 +49,21 @@ function templateToRow(template: StoredTemplate) {
     containers: JSON.stringify(template.containers),
     ttl_seconds_after_finished: template.ttl_seconds_after_finished,
     backoff_limit: template.backoff_limit,
+    labels: JSON.stringify(template.labels),
     created_by: template.created_by,
     updated_by: template.updated_by,
     created_at: template.created_at,
     updated_at: template.updated_at,
     revision: template.revision,
+  };
+}
+
+function rowToRevision(row: Selectable<JobTemplateRevisionRow>): TemplateRevision {
+  return {
+    revision: row.revision,
+    updated_by: row.updated_by,
+    updated_at: toIsoString(row.updated_at),
+    template: parseJson(row.template) as StoredTemplate,
   };
 }
 
@@ -78,8 +95,36 @@ export class KyselyTemplateStore implements TemplateStore {
     }
   }
 
+  /** Writes a template's labels and its current revision; the template row must exist. */
+  async #writeLabelsAndRevision(trx: Transaction<Database>, template: StoredTemplate, replaceLabels: boolean): Promise<void> {
+    if (replaceLabels) {
+      await trx.deleteFrom('job_template_labels').where('template_id', '=', template.id).execute();
+    }
+    const labels = Object.entries(template.labels).map(([key, value]) => ({ template_id: template.id, key, value }));
+    if (labels.length > 0) {
+      await trx.insertInto('job_template_labels').values(labels).execute();
+    }
+    await trx
+      .insertInto('job_template_revisions')
+      .values({
+        template_id: template.id,
+        revision: template.revision,
+        updated_by: template.updated_by,
+        updated_at: template.updated_at,
+        template: JSON.stringify(template),
+      })
+      .execute();
+  }
+
   async create(template: StoredTemplate): Promise<void> {
-    await this.#run(() => this.#db.insertInto('job_templates').values(templateToRow(template)).execute(), template);
+    await this.#run(
+      () =>
+        this.#db.transaction().execute(async (trx) => {
+          await trx.insertInto('job_templates').values(templateToRow(template)).execute();
+          await this.#writeLabelsAndRevision(trx, template, false);
+        }),
+      template,
+    );
   }
 
   async getById(id: string): Promise<StoredTemplate | undefined> {
@@ -98,6 +143,23 @@ export class KyselyTemplateStore implements TemplateStore {
     if (filter.nameContains !== undefined && filter.nameContains !== '') {
       const pattern = `%${escapeLike(filter.nameContains)}%`;
       query = query.where(sql<boolean>`name_folded like ${pattern} escape '\\'`);
+    }
+    for (const requirement of filter.labelRequirements ?? []) {
+      const withKey = this.#db.selectFrom('job_template_labels').select('template_id').where('key', '=', requirement.key);
+      switch (requirement.operator) {
+        case 'equals':
+          query = query.where('id', 'in', withKey.where('value', '=', requirement.value));
+          break;
+        case 'not-equals':
+          query = query.where('id', 'not in', withKey.where('value', '=', requirement.value));
+          break;
+        case 'exists':
+          query = query.where('id', 'in', withKey);
+          break;
+        case 'not-exists':
+          query = query.where('id', 'not in', withKey);
+          break;
+      }
     }
     if (filter.visibility.kind === 'global-and-projects') {
       // Global templates have project_key '', so one IN list covers both kinds of visible template.
@@ -126,30 +188,37 @@ export class KyselyTemplateStore implements TemplateStore {
 
   async update(template: StoredTemplate, expectedRevision: number): Promise<boolean> {
     const row = templateToRow(template);
-    const result = await this.#run(
+    return this.#run(
       () =>
-        this.#db
-          .updateTable('job_templates')
-          .set({
-            name: row.name,
-            name_folded: row.name_folded,
-            scope: row.scope,
-            project_id: row.project_id,
-            project_key: row.project_key,
-            description: row.description,
-            containers: row.containers,
-            ttl_seconds_after_finished: row.ttl_seconds_after_finished,
-            backoff_limit: row.backoff_limit,
-            updated_by: row.updated_by,
-            updated_at: row.updated_at,
-            revision: row.revision,
-          })
-          .where('id', '=', template.id)
-          .where('revision', '=', expectedRevision)
-          .executeTakeFirst(),
+        this.#db.transaction().execute(async (trx) => {
+          const result = await trx
+            .updateTable('job_templates')
+            .set({
+              name: row.name,
+              name_folded: row.name_folded,
+              scope: row.scope,
+              project_id: row.project_id,
+              project_key: row.project_key,
+              description: row.description,
+              containers: row.containers,
+              ttl_seconds_after_finished: row.ttl_seconds_after_finished,
+              backoff_limit: row.backoff_limit,
+              labels: row.labels,
+              updated_by: row.updated_by,
+              updated_at: row.updated_at,
+              revision: row.revision,
+            })
+            .where('id', '=', template.id)
+            .where('revision', '=', expectedRevision)
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 0n) {
+            return false;
+          }
+          await this.#writeLabelsAndRevision(trx, template, true);
+          return true;
+        }),
       template,
     );
-    return result.numUpdatedRows > 0n;
   }
 
   async delete(id: string, expectedRevision?: number): Promise<boolean> {
@@ -161,6 +230,43 @@ export class KyselyTemplateStore implements TemplateStore {
     return result.numDeletedRows > 0n;
   }
 
+  async isNameTaken(name: string, scope: TemplateScope, projectId: string | null, exceptId?: string): Promise<boolean> {
+    let query = this.#db
+      .selectFrom('job_templates')
+      .select('id')
+      .where('scope', '=', scope)
+      .where('project_key', '=', projectId ?? '')
+      .where('name', '=', name);
+    if (exceptId !== undefined) {
+      query = query.where('id', '!=', exceptId);
+    }
+    const row = await this.#run(() => query.executeTakeFirst());
+    return row !== undefined;
+  }
+
+  async listRevisions(id: string, limit: number, offset: number): Promise<{ total: number; items: TemplateRevision[] }> {
+    return this.#run(async () => {
+      const revisions = this.#db.selectFrom('job_template_revisions').where('template_id', '=', id);
+      const [counted, rows] = await Promise.all([
+        revisions.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
+        revisions.selectAll().orderBy('revision', 'desc').limit(limit).offset(offset).execute(),
+      ]);
+      return { total: Number(counted.total), items: rows.map(rowToRevision) };
+    });
+  }
+
+  async getRevision(id: string, revision: number): Promise<TemplateRevision | undefined> {
+    const row = await this.#run(() =>
+      this.#db
+        .selectFrom('job_template_revisions')
+        .selectAll()
+        .where('template_id', '=', id)
+        .where('revision', '=', revision)
+        .executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToRevision(row);
+  }
+
   async count(): Promise<number> {
     const row = await this.#run(() =>
       this.#db
@@ -169,6 +275,15 @@ export class KyselyTemplateStore implements TemplateStore {
         .executeTakeFirstOrThrow(),
     );
     return Number(row.total);
+  }
+
+  async scan(afterId: string | undefined, limit: number): Promise<StoredTemplate[]> {
+    let query = this.#db.selectFrom('job_templates').selectAll();
+    if (afterId !== undefined) {
+      query = query.where('id', '>', afterId);
+    }
+    const rows = await this.#run(() => query.orderBy('id', 'asc').limit(limit).execute());
+    return rows.map(rowToTemplate);
   }
 
   async ping(): Promise<void> {

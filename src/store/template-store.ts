@@ -1,9 +1,15 @@
+import type { LabelRequirement } from '../domain/label-selector.js';
 import type { JobTemplate, TemplateScope } from '../domain/template-schema.js';
 
-/** A template as stored: the API representation plus the revision that the ETag is derived from. */
-export interface StoredTemplate extends JobTemplate {
-  /** 1 on create, incremented by each update that changes the template. */
+/** A template as stored, which is its API representation. */
+export type StoredTemplate = JobTemplate;
+
+/** One immutable revision of a template: its whole state after a create or a changing update. */
+export interface TemplateRevision {
   readonly revision: number;
+  readonly updated_by: string;
+  readonly updated_at: string;
+  readonly template: StoredTemplate;
 }
 
 /** Which templates a caller may see. */
@@ -17,6 +23,8 @@ export interface TemplateFilter {
   readonly projectId?: string;
   /** Case-folded text that the case-folded name must contain. */
   readonly nameContains?: string;
+  /** Label requirements that must all hold. */
+  readonly labelRequirements?: readonly LabelRequirement[];
   readonly visibility: Visibility;
 }
 
@@ -67,20 +75,34 @@ export class StoreUnavailableError extends Error {
 export interface TemplateStore {
   /** Short name of the database, for logs: "sqlite" or "postgres". */
   readonly kind: string;
-  /** Inserts a new template; raises {@link NameConflictError} or {@link IdConflictError}. */
+  /** Inserts a new template and its first revision; raises {@link NameConflictError} or {@link IdConflictError}. */
   create(template: StoredTemplate): Promise<void>;
   getById(id: string): Promise<StoredTemplate | undefined>;
   list(query: ListQuery): Promise<ListResult>;
   /**
-   * Replaces a template if its stored revision is still `expectedRevision`.
+   * Replaces a template if its stored revision is still `expectedRevision`,
+   * and records the new revision in the same transaction.
    * Returns false when the template is gone or its revision differs;
    * raises {@link NameConflictError}.
    */
   update(template: StoredTemplate, expectedRevision: number): Promise<boolean>;
-  /** Deletes a template, only at `expectedRevision` when given. Returns false when nothing was deleted. */
+  /** Deletes a template and its revisions, only at `expectedRevision` when given. Returns false when nothing was deleted. */
   delete(id: string, expectedRevision?: number): Promise<boolean>;
+  /** Tells whether another template than `exceptId` already has this name in the scope and project. */
+  isNameTaken(name: string, scope: TemplateScope, projectId: string | null, exceptId?: string): Promise<boolean>;
+  /** Lists a template's revisions, newest first. */
+  listRevisions(id: string, limit: number, offset: number): Promise<{ total: number; items: TemplateRevision[] }>;
+  getRevision(id: string, revision: number): Promise<TemplateRevision | undefined>;
   /** Counts all templates, for metrics. */
   count(): Promise<number>;
+  /**
+   * Returns up to `limit` templates whose ID sorts after `afterId` (all IDs
+   * when undefined), ordered by ID ascending, for paging through every
+   * template. IDs compare in the id column's collation, which is byte order
+   * on SQLite. Optional so that partial test doubles still type-check; both
+   * database stores implement it.
+   */
+  scan?(afterId: string | undefined, limit: number): Promise<StoredTemplate[]>;
   /** Checks that the database answers; raises otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -81,6 +81,8 @@ const STORED: JobTemplate = {
   ],
   ttl_seconds_after_finished: 1800,
   backoff_limit: 5,
+  labels: { team: 'data' },
+  revision: 1,
   created_by: 'user-admin',
   updated_by: 'user-admin',
   created_at: '2026-02-25T10:00:00.000Z',
@@ -95,6 +97,7 @@ const STORED_CONTENT: TemplateContent = {
   containers: STORED.containers,
   ttl_seconds_after_finished: STORED.ttl_seconds_after_finished,
   backoff_limit: STORED.backoff_limit,
+  labels: STORED.labels,
 };
 
 const STORED_GLOBAL: JobTemplate = { ...STORED, id: 'wf-tmpl-job-3d4e5f', scope: 'global', project_id: null };
@@ -111,6 +114,7 @@ describe('validateCreateBody: defaults and body shape', () => {
       containers: [CTR],
       ttl_seconds_after_finished: 3600,
       backoff_limit: 3,
+      labels: {},
     });
   });
 
@@ -145,6 +149,7 @@ describe('validateCreateBody: defaults and body shape', () => {
       containers: [container],
       ttl_seconds_after_finished: 1800,
       backoff_limit: 5,
+      labels: {},
     });
   });
 
@@ -972,6 +977,7 @@ describe('validateCreateBody: null means not given', () => {
       ],
       ttl_seconds_after_finished: 3600,
       backoff_limit: 3,
+      labels: {},
     });
     expect(Object.keys(content.containers[1] ?? {})).toEqual(['name', 'image']);
   });

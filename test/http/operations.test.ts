@@ -125,6 +125,9 @@ describe('readiness with a failing store', () => {
       list: (query) => store.list(query),
       update: (template, expectedRevision) => store.update(template, expectedRevision),
       delete: (id, expectedRevision) => store.delete(id, expectedRevision),
+      isNameTaken: (name, scope, projectId, exceptId) => store.isNameTaken(name, scope, projectId, exceptId),
+      listRevisions: (id, limit, offset) => store.listRevisions(id, limit, offset),
+      getRevision: (id, revision) => store.getRevision(id, revision),
       count: () => store.count(),
       ping: async () => {
         if (!storeAnswers) {

@@ -43,6 +43,7 @@ describe('PUT job template', () => {
       expect(response.json()).toEqual({
         ...created,
         backoff_limit: 9,
+        revision: 2,
         updated_at: '2026-03-01T10:01:00.000Z',
       });
     });
@@ -326,7 +327,7 @@ describe('PUT job template', () => {
       expect(second.statusCode).toBe(412);
       expect(second.json().code).toBe('precondition_failed');
       const fetched = await t.request('GET', url(id));
-      expect(fetched.json()).toEqual({ ...body, description: 'first' });
+      expect(fetched.json()).toEqual({ ...body, description: 'first', revision: 2 });
       expect(fetched.headers.etag).toBe(first.headers.etag);
     });
 

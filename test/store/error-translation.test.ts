@@ -13,6 +13,7 @@ const TEMPLATE: StoredTemplate = {
   containers: [{ name: 'main', image: 'busybox' }],
   ttl_seconds_after_finished: 3600,
   backoff_limit: 3,
+  labels: {},
   created_by: 'u',
   updated_by: 'u',
   created_at: '2026-01-01T00:00:00.000Z',

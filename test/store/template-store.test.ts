@@ -12,6 +12,7 @@ function template(id: string, overrides: Partial<StoredTemplate> = {}): StoredTe
     containers: [{ name: 'main', image: 'busybox:1.36', env_vars: [{ name: 'A', value: '' }] }],
     ttl_seconds_after_finished: 3600,
     backoff_limit: 3,
+    labels: {},
     created_by: 'user-a',
     updated_by: 'user-a',
     created_at: '2026-01-01T00:00:00.000Z',
