@@ -17,12 +17,13 @@ import {
   StoreUnavailableError,
   type ListResult,
   type StoredTemplate,
+  type TemplateRevision,
   type TemplateStore,
 } from '../store/template-store.js';
 import { canRead, canWrite, visibilityOf, type TemplateOwner } from './authorization.js';
 import { foldCase } from './case-folding.js';
 import { entityTag, ifMatchSatisfied } from './etag.js';
-import { parseListQuery } from './list-query.js';
+import { parseListQuery, parsePagingQuery, parseWriteQuery } from './list-query.js';
 import { generateTemplateId, isTemplateId } from './template-id.js';
 import { validateCreateBody, validateUpdateBody, type TemplateContent } from './validation.js';
 
@@ -35,6 +36,11 @@ const MAX_UPDATE_ATTEMPTS = 25;
 export interface ConditionalWrite {
   /** The `If-Match` header, when the request has one. */
   readonly ifMatch?: string;
+}
+
+/** Options of a create or update: its query parameters, of which `dry_run=true` validates without storing. */
+export interface WriteOptions extends ConditionalWrite {
+  readonly query?: Readonly<Record<string, unknown>>;
 }
 
 /** Result of an update: the template, and whether the update changed it. */
@@ -94,11 +100,15 @@ export class TemplateService {
     this.#now = now;
   }
 
-  /** Validates and stores a new template. */
-  async create(principal: Principal, body: unknown): Promise<StoredTemplate> {
+  /**
+   * Validates and stores a new template. With `dry_run=true` it runs every
+   * check, the name included, and returns the template it would store.
+   */
+  async create(principal: Principal, body: unknown, options: WriteOptions = {}): Promise<StoredTemplate> {
+    const query = parseWriteQuery(options.query ?? {});
     const result = validateCreateBody(body);
-    if (!result.ok) {
-      throw validationFailed(result.errors);
+    if (!result.ok || query.errors.length > 0) {
+      throw validationFailed([...query.errors, ...(result.ok ? [] : result.errors)]);
     }
     const content = result.content;
     if (!canWrite(principal, content)) {
@@ -115,6 +125,10 @@ export class TemplateService {
         updated_at: timestamp,
         revision: 1,
       };
+      if (query.dryRun) {
+        await this.#checkNameFree(template);
+        return template;
+      }
       try {
         await this.#store.create(template);
         return template;
@@ -126,6 +140,13 @@ export class TemplateService {
           throw error;
         }
       }
+    }
+  }
+
+  /** Raises the 409 that a write of this template would meet, without writing. */
+  async #checkNameFree(template: StoredTemplate): Promise<void> {
+    if (await this.#store.isNameTaken(template.name, template.scope, template.project_id, template.id)) {
+      throw nameConflict(new NameConflictError(template.name, template.scope, template.project_id));
     }
   }
 
@@ -144,7 +165,7 @@ export class TemplateService {
     if (!parsed.ok) {
       throw validationFailed(parsed.errors);
     }
-    const { scope, projectId, name, sort, limit, offset } = parsed.parameters;
+    const { scope, projectId, name, labelRequirements, sort, limit, offset } = parsed.parameters;
     if (projectId !== undefined && !principal.isAdmin && !principal.projects.has(projectId)) {
       throw new ApiError('forbidden', {
         reason: {
@@ -158,6 +179,7 @@ export class TemplateService {
         ...(scope === undefined ? {} : { scope }),
         ...(projectId === undefined ? {} : { projectId }),
         ...(name === undefined ? {} : { nameContains: foldCase(name) }),
+        labelRequirements,
         visibility: visibilityOf(principal),
       },
       sort,
@@ -183,12 +205,13 @@ export class TemplateService {
    * another write lands between the read and the write, the update is
    * merged again onto the newer template.
    */
-  async update(principal: Principal, id: string, body: unknown, options: ConditionalWrite = {}): Promise<UpdateOutcome> {
+  async update(principal: Principal, id: string, body: unknown, options: WriteOptions = {}): Promise<UpdateOutcome> {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const stored = await this.#getForWrite(principal, id, options);
+      const query = parseWriteQuery(options.query ?? {});
       const result = validateUpdateBody(stored, body);
-      if (!result.ok) {
-        throw validationFailed(result.errors);
+      if (!result.ok || query.errors.length > 0) {
+        throw validationFailed([...query.errors, ...(result.ok ? [] : result.errors)]);
       }
       const content = result.content;
       if (!canWrite(principal, content)) {
@@ -204,6 +227,10 @@ export class TemplateService {
         updated_at: this.#now().toISOString(),
         revision: stored.revision + 1,
       };
+      if (query.dryRun) {
+        await this.#checkNameFree(next);
+        return { template: next, changed: true };
+      }
       try {
         if (await this.#store.update(next, stored.revision)) {
           return { template: next, changed: true };
@@ -213,6 +240,31 @@ export class TemplateService {
       }
     }
     throw new StoreUnavailableError(`Update of ${id} lost ${MAX_UPDATE_ATTEMPTS} races against concurrent writers.`);
+  }
+
+  /** Lists the revisions of a template the caller may see, newest first. */
+  async listRevisions(
+    principal: Principal,
+    id: string,
+    query: Readonly<Record<string, unknown>>,
+  ): Promise<{ total: number; items: TemplateRevision[] }> {
+    await this.get(principal, id);
+    const parsed = parsePagingQuery(query);
+    if (!parsed.ok) {
+      throw validationFailed(parsed.errors);
+    }
+    return this.#store.listRevisions(id, parsed.paging.limit, parsed.paging.offset);
+  }
+
+  /** Returns one revision of a template the caller may see; 404 when either does not exist. */
+  async getRevision(principal: Principal, id: string, revisionText: string): Promise<TemplateRevision> {
+    await this.get(principal, id);
+    const revision = /^[1-9][0-9]{0,9}$/.test(revisionText) ? Number(revisionText) : undefined;
+    const found = revision === undefined ? undefined : await this.#store.getRevision(id, revision);
+    if (found === undefined) {
+      throw new ApiError('revision_not_found', { id, revision: cutForEcho(revisionText) });
+    }
+    return found;
   }
 
   /** Deletes a template, only if it still matches `If-Match` when given. */

@@ -63,6 +63,14 @@ export const PROBLEMS = {
       zh: 'ID 为 "{id}" 的任务模板不存在，或您无权查看。',
     },
   },
+  revision_not_found: {
+    status: 404,
+    title: { en: 'Revision not found', zh: '修订版本不存在' },
+    detail: {
+      en: 'Job template "{id}" has no revision "{revision}". Revisions are numbered from 1; list them at /revisions.',
+      zh: '任务模板 "{id}" 没有修订版本 "{revision}"。修订版本从 1 开始编号，可在 /revisions 中列出。',
+    },
+  },
   route_not_found: {
     status: 404,
     title: { en: 'Not found', zh: '路径不存在' },

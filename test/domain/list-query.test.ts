@@ -22,6 +22,7 @@ function errorsOf(query: Record<string, unknown>): string[] {
 describe('parseListQuery', () => {
   it('applies the defaults', () => {
     expect(parseValid({})).toEqual({
+      labelRequirements: [],
       sort: { field: 'created_at', descending: true },
       limit: DEFAULT_LIST_LIMIT,
       offset: 0,
@@ -30,11 +31,15 @@ describe('parseListQuery', () => {
 
   it('reads every parameter', () => {
     expect(
-      parseValid({ scope: 'project', project_id: 'proj-a', name: 'Backup', sort: 'name', limit: '25', offset: '50' }),
+      parseValid({ scope: 'project', project_id: 'proj-a', name: 'Backup', label_selector: 'team=data,!legacy', sort: 'name', limit: '25', offset: '50' }),
     ).toEqual({
       scope: 'project',
       projectId: 'proj-a',
       name: 'Backup',
+      labelRequirements: [
+        { operator: 'equals', key: 'team', value: 'data' },
+        { operator: 'not-exists', key: 'legacy' },
+      ],
       sort: { field: 'name', descending: false },
       limit: 25,
       offset: 50,
@@ -127,7 +132,7 @@ describe('parseListQuery', () => {
     expect(errorsOf({ [name]: ['1', '2'] })).toEqual([`query.${name} repeated_parameter`]);
   });
 
-  it.each(['foo', 'Limit', 'label_selector', '__proto__'])('unknown %s is invalid', (name) => {
+  it.each(['foo', 'Limit', 'labelSelector', '__proto__'])('unknown %s is invalid', (name) => {
     const query: Record<string, unknown> = {};
     Object.defineProperty(query, name, { value: '1', enumerable: true });
 

@@ -342,7 +342,7 @@ describe('GET job template list', () => {
       await expectInvalid(`${name}=${value}&${name}=${value}`, `query.${name}`, 'repeated_parameter');
     });
 
-    it.each(['foo', 'page', 'Scope', 'label_selector', '__proto__', 'constructor', 'toString'])('unknown parameter %s is 422', async (name) => {
+    it.each(['foo', 'page', 'Scope', 'labels', '__proto__', 'constructor', 'toString'])('unknown parameter %s is 422', async (name) => {
       await expectInvalid(`${name}=1`, `query.${name}`, 'unknown_field');
     });
 

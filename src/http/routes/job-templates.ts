@@ -52,6 +52,9 @@ const ListQuerySchema = Type.Object(
     scope: Type.Optional(Type.Enum(['global', 'project'], { description: 'Only templates of this scope.' })),
     project_id: Type.Optional(Type.String({ description: 'Only templates of this project; not with scope=global.' })),
     name: Type.Optional(Type.String({ description: 'Case-insensitive substring of the name; % and _ match themselves.' })),
+    label_selector: Type.Optional(
+      Type.String({ description: 'Comma-separated label requirements that must all hold: key=value, key!=value, key (has the label), !key (lacks it).' }),
+    ),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: String(DEFAULT_LIST_LIMIT), description: `Page size, 1-${MAX_LIST_LIMIT}.` })),
     offset: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: '0', description: 'Templates to skip.' })),
     sort: Type.Optional(Type.Enum([...SORT_VALUES], { default: DEFAULT_SORT, description: 'Sort field; "-" for descending. Ties are ordered by id.' })),
@@ -59,20 +62,58 @@ const ListQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 
+const WriteQuerySchema = Type.Object(
+  {
+    dry_run: Type.Optional(
+      Type.Enum(['true', 'false'], {
+        description: 'With "true", run every check, the name included, and answer as the real call would, but store nothing.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PagingQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: String(DEFAULT_LIST_LIMIT), description: `Page size, 1-${MAX_LIST_LIMIT}.` })),
+    offset: Type.Optional(Type.String({ pattern: '^[0-9]+$', default: '0', description: 'Revisions to skip.' })),
+  },
+  { additionalProperties: false },
+);
+
+const RevisionParams = Type.Object({
+  template_id: Type.String({ description: 'Template ID.' }),
+  revision: Type.String({ pattern: '^[1-9][0-9]*$', description: 'Revision number, from 1.' }),
+});
+
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'Apply only if the template still has this ETag; "*" matches any.' })),
 });
 
 const DeleteResponseSchema = Type.Object({ message: Type.String() }, { title: 'SuccessResponse' });
 
+const TEMPLATE_REF = { $ref: 'JobTemplateResponse#' };
+
 /** Schemas that several routes share; OpenAPI lists them once under components.schemas. */
 const SHARED_SCHEMAS = [
   { ...ProblemSchema, $id: 'Problem' },
   { ...JobTemplateSchema, $id: 'JobTemplateResponse' },
+  {
+    $id: 'JobTemplateRevision',
+    type: 'object',
+    description: 'One immutable revision: the whole template as it was after a create or a changing update.',
+    properties: {
+      revision: { type: 'integer' },
+      updated_by: { type: 'string' },
+      updated_at: { type: 'string', format: 'date-time' },
+      template: TEMPLATE_REF,
+    },
+    required: ['revision', 'updated_by', 'updated_at', 'template'],
+  },
 ] as const;
 
 const PROBLEM_REF = { $ref: 'Problem#' };
-const TEMPLATE_REF = { $ref: 'JobTemplateResponse#' };
+const REVISION_REF = { $ref: 'JobTemplateRevision#' };
 const TEMPLATE_RESPONSE = { ...TEMPLATE_REF, description: 'The job template, with its ETag header.' };
 
 const errorResponses = (...statuses: number[]) =>
@@ -113,12 +154,18 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         summary: 'Create a job template',
         tags: ['job-templates'],
         security: SECURITY,
+        querystring: WriteQuerySchema,
         body: CreateTemplateBodySchema,
         response: { 201: TEMPLATE_RESPONSE, ...errorResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
     async (request, reply) => {
-      const template = await service.create(request.principal, requireBody(request));
+      const query = request.query as Record<string, unknown>;
+      const template = await service.create(request.principal, requireBody(request), { query });
+      if (query.dry_run === 'true') {
+        // A dry run stores nothing, so there is no resource for a Location header to name.
+        return sendTemplate(reply, 201, template);
+      }
       request.log.info({ template_id: template.id }, 'job template created');
       reply.header('location', `${COLLECTION_PATH}/${template.id}`);
       return sendTemplate(reply, 201, template);
@@ -162,6 +209,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         tags: ['job-templates'],
         security: SECURITY,
         params: TemplateIdParams,
+        querystring: WriteQuerySchema,
         headers: IfMatchHeaders,
         body: UpdateTemplateBodySchema,
         response: { 200: TEMPLATE_RESPONSE, ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422) },
@@ -169,10 +217,12 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
     },
     async (request, reply) => {
       const ifMatch = ifMatchOf(request);
+      const query = request.query as Record<string, unknown>;
       const outcome = await service.update(request.principal, request.params.template_id, requireBody(request), {
+        query,
         ...(ifMatch === undefined ? {} : { ifMatch }),
       });
-      if (outcome.changed) {
+      if (outcome.changed && query.dry_run !== 'true') {
         request.log.info('job template updated');
       }
       return sendTemplate(reply, 200, outcome.template);
@@ -198,5 +248,41 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
       request.log.info('job template deleted');
       return { message: `Job template ${id} deleted successfully` };
     },
+  );
+  app.get<{ Params: { template_id: string } }>(
+    `${COLLECTION_PATH}/:template_id/revisions`,
+    {
+      schema: {
+        summary: 'List the revisions of a job template',
+        description: 'Newest first. Same permission as reading the template.',
+        tags: ['job-templates'],
+        security: SECURITY,
+        params: TemplateIdParams,
+        querystring: PagingQuerySchema,
+        response: {
+          200: {
+            type: 'object',
+            properties: { total: { type: 'integer' }, items: { type: 'array', items: REVISION_REF } },
+            required: ['total', 'items'],
+          },
+          ...errorResponses(401, 404, 422),
+        },
+      },
+    },
+    async (request) => service.listRevisions(request.principal, request.params.template_id, request.query as Record<string, unknown>),
+  );
+
+  app.get<{ Params: { template_id: string; revision: string } }>(
+    `${COLLECTION_PATH}/:template_id/revisions/:revision`,
+    {
+      schema: {
+        summary: 'Get one revision of a job template',
+        tags: ['job-templates'],
+        security: SECURITY,
+        params: RevisionParams,
+        response: { 200: { ...REVISION_REF, description: 'The revision.' }, ...errorResponses(401, 404) },
+      },
+    },
+    async (request) => service.getRevision(request.principal, request.params.template_id, request.params.revision),
   );
 }
