@@ -1,0 +1,60 @@
+/** Splitting a byte stream into numbered lines for the JSON Lines import. */
+import { CommandError, errorMessage } from './command.js';
+
+/** One line of input, without its line break; `text` is undefined when the bytes are not valid UTF-8. */
+export interface InputLine {
+  /** 1-based line number. */
+  readonly number: number;
+  readonly text: string | undefined;
+}
+
+const LINE_FEED = 0x0a;
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * Reads `input` line by line. Lines end with LF or CRLF, and a last line
+ * without a line break counts too. Each line is decoded on its own, so a line
+ * with invalid UTF-8 yields `text: undefined` and the others are unaffected.
+ * A byte order mark at the start of the input is dropped. A read failure
+ * raises {@link CommandError} naming `inputName`.
+ */
+export async function* readLines(input: AsyncIterable<Uint8Array>, inputName: string): AsyncGenerator<InputLine> {
+  // ignoreBOM keeps a byte order mark in the text, so that only the one at the start is dropped.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const decode = (bytes: Uint8Array, number: number): InputLine => {
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      return { number, text: undefined };
+    }
+    if (number === 1 && text.startsWith(BYTE_ORDER_MARK)) {
+      text = text.slice(1);
+    }
+    return { number, text: text.endsWith('\r') ? text.slice(0, -1) : text };
+  };
+
+  let pending: Buffer[] = [];
+  let number = 0;
+  try {
+    for await (const chunk of input) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      let start = 0;
+      for (let end = bytes.indexOf(LINE_FEED); end !== -1; end = bytes.indexOf(LINE_FEED, start)) {
+        pending.push(bytes.subarray(start, end));
+        number += 1;
+        yield decode(Buffer.concat(pending), number);
+        pending = [];
+        start = end + 1;
+      }
+      if (start < bytes.length) {
+        pending.push(bytes.subarray(start));
+      }
+    }
+  } catch (error) {
+    throw new CommandError(`Cannot read ${inputName}: ${errorMessage(error)}`, { cause: error });
+  }
+  if (pending.length > 0) {
+    yield decode(Buffer.concat(pending), number + 1);
+  }
+}
