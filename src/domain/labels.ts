@@ -48,29 +48,44 @@ function quote(text: string): string {
 }
 
 /**
+ * Adds a failure unless one with the same field and code is already listed.
+ * The body schema reports some label failures too (a non-object, too many
+ * pairs, a non-string value), and each failure must be reported once.
+ */
+function addFailure(errors: FieldError[], failure: FieldError): void {
+  if (!errors.some((error) => error.field === failure.field && error.code === failure.code)) {
+    errors.push(failure);
+  }
+}
+
+/**
  * Checks a labels object at `path`, adding a failure for each invalid key or
  * value. Returns true when the value is a valid labels object.
  */
 export function checkLabels(labels: unknown, path: FieldPath, errors: FieldError[]): labels is Record<string, string> {
-  const before = errors.length;
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    errors.push({ field: formatFieldPath(path), code: 'invalid_type', params: { expected: { en: 'an object of string pairs', zh: '由字符串键值对组成的对象' } } });
+    addFailure(errors, { field: formatFieldPath(path), code: 'invalid_type', params: { expected: { en: 'an object of string pairs', zh: '由字符串键值对组成的对象' } } });
     return false;
   }
+  let valid = true;
   const entries = Object.entries(labels);
   if (entries.length > MAX_LABELS) {
-    errors.push({ field: formatFieldPath(path), code: 'too_many_items', params: { actual: entries.length, limit: MAX_LABELS } });
+    valid = false;
+    addFailure(errors, { field: formatFieldPath(path), code: 'too_many_items', params: { actual: entries.length, limit: MAX_LABELS } });
   }
   for (const [key, value] of entries) {
     const field = formatFieldPath([...path, key]);
     if (!isLabelKey(key)) {
-      errors.push({ field, code: 'invalid_label_key', params: { value: quote(key), format: LABEL_KEY_FORMAT } });
+      valid = false;
+      addFailure(errors, { field, code: 'invalid_label_key', params: { value: quote(key), format: LABEL_KEY_FORMAT } });
     }
     if (typeof value !== 'string') {
-      errors.push({ field, code: 'invalid_type', params: { expected: { en: 'a string', zh: '字符串' } } });
+      valid = false;
+      addFailure(errors, { field, code: 'invalid_type', params: { expected: { en: 'a string', zh: '字符串' } } });
     } else if (!isLabelValue(value)) {
-      errors.push({ field, code: 'invalid_format', params: { value: quote(value), format: LABEL_VALUE_FORMAT } });
+      valid = false;
+      addFailure(errors, { field, code: 'invalid_format', params: { value: quote(value), format: LABEL_VALUE_FORMAT } });
     }
   }
-  return errors.length === before;
+  return valid;
 }

@@ -31,6 +31,8 @@ import { validateCreateBody, validateUpdateBody, type TemplateContent } from './
 const MAX_ID_ATTEMPTS = 5;
 /** Attempts of an update that keeps losing races against other writers. */
 const MAX_UPDATE_ATTEMPTS = 25;
+/** Largest revision number the stores keep, the maximum of a 32-bit signed integer column. */
+const MAX_REVISION = 2_147_483_647;
 
 /** Options of a write that may be conditional on the template's current ETag. */
 export interface ConditionalWrite {
@@ -260,7 +262,8 @@ export class TemplateService {
   async getRevision(principal: Principal, id: string, revisionText: string): Promise<TemplateRevision> {
     await this.get(principal, id);
     const revision = /^[1-9][0-9]{0,9}$/.test(revisionText) ? Number(revisionText) : undefined;
-    const found = revision === undefined ? undefined : await this.#store.getRevision(id, revision);
+    // The revision column is a 32-bit integer, and PostgreSQL raises an error for a larger parameter instead of returning no row.
+    const found = revision === undefined || revision > MAX_REVISION ? undefined : await this.#store.getRevision(id, revision);
     if (found === undefined) {
       throw new ApiError('revision_not_found', { id, revision: cutForEcho(revisionText) });
     }
