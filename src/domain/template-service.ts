@@ -1,9 +1,9 @@
 /**
  * The job template service: the rules of creating, reading, listing,
  * updating and deleting templates, between the HTTP layer and the store.
- * Checks run in the order the API promises: the addressed template must be
- * visible (404), changeable by the caller (403) and unchanged since the
- * caller read it (412); then the body must be valid (422), the target scope
+ * Checks run in the order the API promises. First the addressed template must
+ * be visible (404), changeable by the caller (403) and unchanged since the
+ * caller read it (412). Then the body must be valid (422), the target scope
  * writable (403), and the name free (409).
  */
 import { isDeepStrictEqual } from 'node:util';

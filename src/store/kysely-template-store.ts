@@ -5,7 +5,7 @@ import type { Database, JobTemplateRevisionRow, JobTemplateRow } from './databas
 import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateRevision, TemplateStore } from './template-store.js';
 import type { TemplateScope } from '../domain/template-schema.js';
 
-/** How a dialect turns driver errors into the store's errors. */
+/** A dialect's translation of driver errors into the store's errors. */
 export type ErrorTranslator = (error: unknown, template?: StoredTemplate) => unknown;
 
 function toIsoString(value: string | Date): string {
