@@ -12,6 +12,7 @@ import { registerJsonBodyParser } from './http/json-body.js';
 import { BODY_LIMIT_BYTES, handleError, handleNotFound, handleRoutingError } from './http/problem.js';
 import { COLLECTION_PATH, registerJobTemplateRoutes } from './http/routes/job-templates.js';
 import { registerOperationRoutes } from './http/routes/operations.js';
+import { registerRenderRoute } from './http/routes/render.js';
 import { registerMetrics } from './observability/metrics.js';
 import type { TemplateStore } from './store/template-store.js';
 
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       reply.header('cache-control', 'no-store');
     });
     registerJobTemplateRoutes(api, service);
+    registerRenderRoute(api, service);
   });
   app.log.debug({ collection: COLLECTION_PATH }, 'routes registered');
   return app;
