@@ -65,6 +65,8 @@ export interface TokenVerifierOptions {
   readonly audience?: string;
   /** Tolerance in seconds for the `exp` and `nbf` checks. */
   readonly clockSkewSeconds: number;
+  /** Verified tokens remembered until they expire; default 10,000, 0 turns the cache off. */
+  readonly cacheSize?: number;
 }
 
 /** Verifier of `Authorization: Bearer <JWT>` headers. */
@@ -120,9 +122,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(options.audience === undefined ? {} : { audience: options.audience }),
   };
 
+  const cache = new VerifiedTokenCache(options.cacheSize ?? DEFAULT_CACHE_SIZE, options.clockSkewSeconds);
+
   return {
     async verify(authorizationHeader: string | undefined): Promise<Principal> {
       const token = extractBearerToken(authorizationHeader);
+      const cached = cache.get(token);
+      if (cached !== undefined) {
+        return cached;
+      }
 
       let payload: JWTPayload;
       try {
@@ -131,9 +139,58 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw toAuthenticationError(error);
       }
 
-      return toPrincipal(payload);
+      const principal = toPrincipal(payload);
+      cache.set(token, principal);
+      return principal;
     },
   };
+}
+
+/** Verified tokens kept by default; about 0.5 KB each. */
+const DEFAULT_CACHE_SIZE = 10_000;
+
+/**
+ * Tokens that passed verification, kept until they expire so that a client
+ * sending the same token again skips the signature check. Only exact token
+ * strings match, so a changed token is always verified. The oldest entry is
+ * dropped when the cache is full. A cached token stays accepted until it
+ * expires even if its signing key is removed from a JWKS meanwhile.
+ */
+class VerifiedTokenCache {
+  readonly #entries = new Map<string, Principal>();
+  readonly #maxSize: number;
+  readonly #clockSkewMs: number;
+
+  constructor(maxSize: number, clockSkewSeconds: number) {
+    this.#maxSize = maxSize;
+    this.#clockSkewMs = clockSkewSeconds * 1000;
+  }
+
+  get(token: string): Principal | undefined {
+    const principal = this.#entries.get(token);
+    if (principal === undefined) {
+      return undefined;
+    }
+    // The same rule as the verifier's: a token is valid until exp plus the tolerated clock skew.
+    if (Date.now() >= principal.expiresAt * 1000 + this.#clockSkewMs) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    return principal;
+  }
+
+  set(token: string, principal: Principal): void {
+    if (this.#maxSize === 0) {
+      return;
+    }
+    if (this.#entries.size >= this.#maxSize) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) {
+        this.#entries.delete(oldest);
+      }
+    }
+    this.#entries.set(token, principal);
+  }
 }
 
 function createKeySource(options: TokenVerifierOptions): KeySource {
