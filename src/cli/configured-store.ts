@@ -2,6 +2,7 @@
  * Opening the store that the environment configures, for the command-line
  * tools: the same variables and the same schema migration as the service.
  */
+import type { Writable } from 'node:stream';
 import { loadConfig, type StoreConfig } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { TemplateStore } from '../store/template-store.js';
@@ -56,13 +57,13 @@ export function loadStoreConfig(env: Readonly<Record<string, string | undefined>
 /**
  * Opens the configured store and migrates its schema as the service does at
  * start. Raises {@link CommandError} when the database cannot be opened.
- * Failures of idle PostgreSQL connections are reported on standard error.
+ * Failures of idle PostgreSQL connections are reported on `stderr`.
  */
-export async function openConfiguredStore(config: StoreConfig): Promise<ConfiguredStore> {
+export async function openConfiguredStore(config: StoreConfig, stderr: Writable): Promise<ConfiguredStore> {
   const description = describeStore(config);
   try {
     const { store } = await openStore(config, (error) => {
-      process.stderr.write(`warning: an idle PostgreSQL connection failed (${error.message}); the pool opens a new one.\n`);
+      stderr.write(`warning: an idle PostgreSQL connection failed (${error.message}); the pool opens a new one.\n`);
     });
     return { store, description };
   } catch (error) {

@@ -11,10 +11,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { formatTemplateRecord } from '../domain/template-record.js';
 import type { TemplateStore } from '../store/template-store.js';
-import { CommandError, errorMessage, runCommand } from './command.js';
+import { CommandError, errorMessage, runCommand, runIfMainModule, type CommandIo } from './command.js';
 import { loadStoreConfig, openConfiguredStore } from './configured-store.js';
 
 const COMMAND = 'export-templates';
@@ -48,10 +49,10 @@ interface Output {
   discard(): Promise<void>;
 }
 
-function standardOutput(): Output {
+function standardOutput(stdout: Writable): Output {
   let failure: Error | undefined;
   // Without a listener, a closed pipe (EPIPE) would end the process with an unhandled 'error' event.
-  process.stdout.on('error', (error) => {
+  stdout.on('error', (error) => {
     failure ??= error;
   });
   const write = (text: string) =>
@@ -60,7 +61,7 @@ function standardOutput(): Output {
         reject(new CommandError(`Cannot write to standard output: ${failure.message}`));
         return;
       }
-      process.stdout.write(text, (error) => {
+      stdout.write(text, (error) => {
         if (error) {
           reject(new CommandError(`Cannot write to standard output: ${error.message}`));
         } else {
@@ -138,11 +139,11 @@ async function exportAll(store: TemplateStore, output: Output): Promise<number> 
   }
 }
 
-async function main(): Promise<number> {
+async function exportTemplates(io: CommandIo): Promise<number> {
   let options: { output?: string | undefined; help?: boolean | undefined };
   try {
     ({ values: options } = parseArgs({
-      args: process.argv.slice(2),
+      args: [...io.argv],
       options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: false,
     }));
@@ -150,21 +151,21 @@ async function main(): Promise<number> {
     throw new CommandError(`${errorMessage(error)}\n\n${USAGE}`);
   }
   if (options.help === true) {
-    process.stdout.write(USAGE);
+    io.stdout.write(USAGE);
     return 0;
   }
   if (options.output === '') {
     throw new CommandError(`--output needs a file name.\n\n${USAGE}`);
   }
 
-  const { store, description } = await openConfiguredStore(loadStoreConfig(process.env));
+  const { store, description } = await openConfiguredStore(loadStoreConfig(io.env), io.stderr);
   let output: Output | undefined;
   try {
-    output = options.output === undefined ? standardOutput() : await fileOutput(options.output);
+    output = options.output === undefined ? standardOutput(io.stdout) : await fileOutput(options.output);
     const count = await exportAll(store, output);
     await output.commit();
     const destination = options.output === undefined ? '' : ` to ${options.output}`;
-    process.stderr.write(`Exported ${count} ${count === 1 ? 'template' : 'templates'} from ${description}${destination}.\n`);
+    io.stderr.write(`Exported ${count} ${count === 1 ? 'template' : 'templates'} from ${description}${destination}.\n`);
     return 0;
   } catch (error) {
     await output?.discard();
@@ -177,4 +178,12 @@ async function main(): Promise<number> {
   }
 }
 
-runCommand(COMMAND, main);
+/**
+ * Runs the export with `io`'s arguments, environment and streams, and returns
+ * the exit code. Fatal errors are reported on `io.stderr` and return 1.
+ */
+export function runExport(io: CommandIo): Promise<number> {
+  return runCommand(COMMAND, io.stderr, () => exportTemplates(io));
+}
+
+runIfMainModule(import.meta.url, runExport);

@@ -5,11 +5,11 @@
  *   npm run import -- [FILE]
  */
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { parseTemplateRecord } from '../domain/template-record.js';
 import { IdConflictError, NameConflictError, type StoredTemplate, type TemplateStore } from '../store/template-store.js';
-import { CommandError, errorMessage, EXIT_FATAL, runCommand } from './command.js';
+import { CommandError, errorMessage, EXIT_FATAL, runCommand, runIfMainModule, type CommandIo } from './command.js';
 import { loadStoreConfig, openConfiguredStore } from './configured-store.js';
 import { readLines } from './json-lines.js';
 
@@ -43,9 +43,9 @@ interface Input {
   readonly name: string;
 }
 
-async function openInput(path: string | undefined): Promise<Input> {
+async function openInput(path: string | undefined, stdin: Readable): Promise<Input> {
   if (path === undefined || path === '-') {
-    return { stream: process.stdin, name: 'standard input' };
+    return { stream: stdin, name: 'standard input' };
   }
   try {
     const handle = await open(path, 'r');
@@ -86,10 +86,10 @@ interface ImportCounts {
   rejected: number;
 }
 
-async function importLines(input: Input, store: TemplateStore, counts: ImportCounts): Promise<void> {
+async function importLines(input: Input, store: TemplateStore, counts: ImportCounts, stderr: Writable): Promise<void> {
   const reject = (lineNumber: number, reason: string) => {
     counts.rejected += 1;
-    process.stderr.write(`line ${lineNumber}: rejected: ${reason}\n`);
+    stderr.write(`line ${lineNumber}: rejected: ${reason}\n`);
   };
   for await (const line of readLines(input.stream, input.name)) {
     if (line.text === undefined) {
@@ -117,41 +117,41 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-async function main(): Promise<number> {
+async function importTemplates(io: CommandIo): Promise<number> {
   let positionals: string[];
   let help: boolean | undefined;
   try {
-    const parsed = parseArgs({ args: process.argv.slice(2), options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+    const parsed = parseArgs({ args: [...io.argv], options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
     positionals = parsed.positionals;
     help = parsed.values.help;
   } catch (error) {
     throw new CommandError(`${errorMessage(error)}\n\n${USAGE}`);
   }
   if (help === true) {
-    process.stdout.write(USAGE);
+    io.stdout.write(USAGE);
     return 0;
   }
   if (positionals.length > 1) {
     throw new CommandError(`Expected at most one input file, got ${positionals.length}.\n\n${USAGE}`);
   }
 
-  const storeConfig = loadStoreConfig(process.env);
-  const input = await openInput(positionals[0]);
+  const storeConfig = loadStoreConfig(io.env);
+  const input = await openInput(positionals[0], io.stdin);
   const counts: ImportCounts = { imported: 0, rejected: 0 };
   let store: TemplateStore;
   let description: string;
   try {
-    ({ store, description } = await openConfiguredStore(storeConfig));
+    ({ store, description } = await openConfiguredStore(storeConfig, io.stderr));
   } catch (error) {
     input.stream.destroy();
     throw error;
   }
   try {
-    await importLines(input, store, counts);
+    await importLines(input, store, counts, io.stderr);
   } catch (error) {
     input.stream.destroy();
     const message = error instanceof CommandError ? error.message : `Import into ${description} failed: ${errorMessage(error)}`;
-    process.stderr.write(
+    io.stderr.write(
       `${COMMAND}: ${message}\nStopped: ${plural(counts.imported, 'template')} imported before the failure, ${plural(counts.rejected, 'line')} rejected.\n`,
     );
     return EXIT_FATAL;
@@ -159,10 +159,20 @@ async function main(): Promise<number> {
     await store.close();
   }
 
-  process.stderr.write(
+  io.stderr.write(
     `Imported ${plural(counts.imported, 'template')} from ${input.name} into ${description}; rejected ${plural(counts.rejected, 'line')}.\n`,
   );
   return counts.rejected === 0 ? 0 : EXIT_LINES_REJECTED;
 }
 
-runCommand(COMMAND, main);
+/**
+ * Runs the import with `io`'s arguments, environment and streams, and returns
+ * the exit code: 0 when every line was imported, 2 when some were rejected, or
+ * 1 after a fatal error, which is reported on `io.stderr`. A fatal error
+ * destroys the input stream, which is `io.stdin` when no file was given.
+ */
+export function runImport(io: CommandIo): Promise<number> {
+  return runCommand(COMMAND, io.stderr, () => importTemplates(io));
+}
+
+runIfMainModule(import.meta.url, runImport);

@@ -15,10 +15,13 @@ const BYTE_ORDER_MARK = '\uFEFF';
  * Reads `input` line by line. Lines end with LF or CRLF, and a last line
  * without a line break counts too. Each line is decoded on its own, so a line
  * with invalid UTF-8 yields `text: undefined` and the others are unaffected.
- * A byte order mark at the start of the input is dropped. A read failure
- * raises {@link CommandError} naming `inputName`.
+ * A byte order mark at the start of the input is dropped. String chunks, as a
+ * stream in object mode or with an encoding set yields them, are encoded as
+ * UTF-8 first. Such a stream has already replaced invalid bytes with U+FFFD,
+ * so their lines are not rejected. A read failure raises {@link CommandError}
+ * naming `inputName`.
  */
-export async function* readLines(input: AsyncIterable<Uint8Array>, inputName: string): AsyncGenerator<InputLine> {
+export async function* readLines(input: AsyncIterable<Uint8Array | string>, inputName: string): AsyncGenerator<InputLine> {
   // ignoreBOM keeps a byte order mark in the text, so that only the one at the start is dropped.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const decode = (bytes: Uint8Array, number: number): InputLine => {
@@ -38,7 +41,7 @@ export async function* readLines(input: AsyncIterable<Uint8Array>, inputName: st
   let number = 0;
   try {
     for await (const chunk of input) {
-      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       let start = 0;
       for (let end = bytes.indexOf(LINE_FEED); end !== -1; end = bytes.indexOf(LINE_FEED, start)) {
         pending.push(bytes.subarray(start, end));
