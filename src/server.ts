@@ -74,7 +74,10 @@ export async function startService(
   const { store, migrations } = await openStore(config.store, (error) =>
     logger.warn({ err: error }, 'an idle PostgreSQL connection failed; the pool will open a new one'),
   );
-  const storeDescription = config.store.kind === 'sqlite' ? `sqlite:${config.store.path}` : redactPassword(config.store.url);
+  const storeDescription =
+    config.store.kind === 'sqlite'
+      ? `sqlite:${config.store.path}`
+      : `${redactPassword(config.store.url)}${config.store.schema === undefined ? '' : ` (schema ${config.store.schema})`}`;
 
   let app: FastifyInstance;
   try {

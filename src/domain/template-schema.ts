@@ -24,7 +24,7 @@ export type ResourceName = (typeof RESOURCE_NAMES)[number];
 export const HEALTH_CHECK_FIELDS = ['liveness_probe', 'readiness_probe', 'startup_probe'] as const;
 
 /** Template fields that only the server sets. */
-export const READ_ONLY_FIELDS = ['id', 'created_by', 'updated_by', 'created_at', 'updated_at'] as const;
+export const READ_ONLY_FIELDS = ['id', 'revision', 'created_by', 'updated_by', 'created_at', 'updated_at'] as const;
 
 const Quantity = Type.String({
   description: 'Kubernetes quantity string, for example "500m", "1", "1.5", "2Gi" or "1e3". JSON numbers are rejected.',

@@ -270,9 +270,20 @@ export class TemplateService {
     return found;
   }
 
-  /** Deletes a template, only if it still matches `If-Match` when given. */
-  async delete(principal: Principal, id: string, options: ConditionalWrite = {}): Promise<void> {
+  /**
+   * Deletes a template, only if it still matches `If-Match` when given. With
+   * `dry_run=true` it runs every check and deletes nothing, so that a client
+   * that asks for a dry run never loses data.
+   */
+  async delete(principal: Principal, id: string, options: WriteOptions = {}): Promise<void> {
     const stored = await this.#getForWrite(principal, id, options);
+    const query = parseWriteQuery(options.query ?? {});
+    if (query.errors.length > 0) {
+      throw validationFailed(query.errors);
+    }
+    if (query.dryRun) {
+      return;
+    }
     const conditional = options.ifMatch !== undefined && options.ifMatch.trim() !== '*';
     if (await this.#store.delete(id, conditional ? stored.revision : undefined)) {
       return;

@@ -406,3 +406,36 @@ describe('dry run', () => {
     });
   });
 });
+
+describe('dry run on DELETE', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('checks and deletes nothing', async () => {
+    const created = await t.create(projectTemplate('delete-dry-run'));
+    const response = await t.request('DELETE', `${COLLECTION}/${created.id}?dry_run=true`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ message: `Job template ${created.id} deleted successfully` });
+    expect((await t.request('GET', `${COLLECTION}/${created.id}`)).statusCode).toBe(200);
+  });
+
+  it('still answers 404 and 412', async () => {
+    const created = await t.create(projectTemplate('delete-dry-run-checks'));
+    expect((await t.request('DELETE', `${COLLECTION}/wf-tmpl-missing-000000?dry_run=true`)).statusCode).toBe(404);
+    const stale = await t.request('DELETE', `${COLLECTION}/${created.id}?dry_run=true`, { headers: { 'if-match': '"9"' } });
+    expect(stale.statusCode).toBe(412);
+  });
+
+  it('rejects other query parameters', async () => {
+    const created = await t.create(projectTemplate('delete-dry-run-query'));
+    const response = await t.request('DELETE', `${COLLECTION}/${created.id}?dry_run=yes&force=1`);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors.map((error: { field: string }) => error.field).sort()).toEqual(['query.dry_run', 'query.force']);
+    expect((await t.request('GET', `${COLLECTION}/${created.id}`)).statusCode).toBe(200);
+  });
+});

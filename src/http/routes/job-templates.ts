@@ -237,15 +237,19 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         tags: ['job-templates'],
         security: SECURITY,
         params: TemplateIdParams,
+        querystring: WriteQuerySchema,
         headers: IfMatchHeaders,
-        response: { 200: DeleteResponseSchema, ...errorResponses(401, 403, 404, 412) },
+        response: { 200: DeleteResponseSchema, ...errorResponses(401, 403, 404, 412, 422) },
       },
     },
     async (request) => {
       const id = request.params.template_id;
       const ifMatch = ifMatchOf(request);
-      await service.delete(request.principal, id, { ...(ifMatch === undefined ? {} : { ifMatch }) });
-      request.log.info('job template deleted');
+      const query = request.query as Record<string, unknown>;
+      await service.delete(request.principal, id, { query, ...(ifMatch === undefined ? {} : { ifMatch }) });
+      if (query.dry_run !== 'true') {
+        request.log.info('job template deleted');
+      }
       return { message: `Job template ${id} deleted successfully` };
     },
   );
