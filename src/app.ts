@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import { TemplateService } from './domain/template-service.js';
-import { createAuthenticationHook } from './http/authenticate.js';
+import { createAuthenticationHooks } from './http/authenticate.js';
+import { registerCors, registerQueryParameterLimit, registerRateLimit } from './http/limits.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { BODY_LIMIT_BYTES, handleError, handleNotFound, handleRoutingError } from './http/problem.js';
@@ -25,6 +26,16 @@ export interface AppOptions {
   readonly loggerInstance?: FastifyBaseLogger;
   /** Clock for timestamps, replaceable in tests. */
   readonly now?: () => Date;
+  /** Requests a minute per user, or per address before authentication; 0 turns limiting off. Default 0. */
+  readonly rateLimitPerMinute?: number;
+  /** Origins allowed to call the API from a browser; none by default. */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** Longest time to receive a whole request, in milliseconds; 0 for none. Default 30000. */
+  readonly requestTimeoutMs?: number;
+  /** Longest time to receive the request headers, in milliseconds. Default 10000. */
+  readonly headersTimeoutMs?: number;
+  /** Trust `X-Forwarded-For` from a proxy in front, so that the client address is the real one. */
+  readonly trustProxy?: boolean;
 }
 
 /** An incoming `X-Request-Id` is reused when it is this tame; otherwise the server makes one. */
@@ -40,6 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance === undefined ? { logger: options.logger ?? false } : { loggerInstance: options.loggerInstance }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A client that sends a request or its headers slower than this (a slow-loris attack) is
+    // disconnected. Node.js checks these timeouts every connectionsCheckingInterval (30 s by default).
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    http: { headersTimeout: options.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1000 },
+    trustProxy: options.trustProxy ?? false,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -65,15 +81,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
   });
+  registerQueryParameterLimit(app);
+  await registerCors(app, options.corsAllowedOrigins ?? []);
 
   const registry = registerMetrics(app, options.store);
   await registerOpenApi(app);
   registerOperationRoutes(app, options.store, registry);
 
   const service = new TemplateService(options.store, options.now);
-  const authenticate = createAuthenticationHook(options.verifier);
+  const authentication = createAuthenticationHooks(options.verifier);
   await app.register(async (api) => {
-    api.addHook('onRequest', authenticate);
+    api.addHook('onRequest', authentication.identify);
+    await registerRateLimit(api, options.rateLimitPerMinute ?? 0);
+    // preParsing runs after every onRequest hook, the rate limiter's route hooks included, and before the body is read.
+    api.addHook('preParsing', authentication.requireAuthentication);
     api.addHook('onSend', async (request, reply) => {
       reply.header('cache-control', 'no-store');
     });

@@ -40,6 +40,15 @@ export interface Config {
   readonly clockSkewSeconds: number;
   /** How long SIGTERM waits for in-flight requests before closing connections, in milliseconds. */
   readonly shutdownTimeoutMs: number;
+  /** Requests a minute per user (per address before authentication); 0 turns limiting off. */
+  readonly rateLimitPerMinute: number;
+  /** Origins allowed to call the API from browsers; empty turns CORS off. */
+  readonly corsAllowedOrigins: readonly string[];
+  /** Longest time to receive a whole request, and its headers, in milliseconds. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** Trust X-Forwarded-For from a proxy in front. */
+  readonly trustProxy: boolean;
 }
 
 /** A configuration that cannot be used; the message lists every problem, one a line. */
@@ -143,6 +152,22 @@ function readAuth(env: Environment, production: boolean, problems: string[]): Au
   return { kind: 'development' };
 }
 
+/** Reads CORS_ALLOWED_ORIGINS: comma-separated origins such as https://console.example.com. */
+function readOrigins(env: Environment, problems: string[]): string[] {
+  const text = read(env, 'CORS_ALLOWED_ORIGINS');
+  if (text === undefined) {
+    return [];
+  }
+  const origins = text.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      problems.push(`CORS_ALLOWED_ORIGINS contains ${JSON.stringify(origin)}, which is not an origin: use scheme, host and optional port, such as https://console.example.com.`);
+    }
+  }
+  return origins;
+}
+
 /** Reads and validates the configuration; raises {@link ConfigError} listing every invalid variable. */
 export function loadConfig(env: Environment): Config {
   const problems: string[] = [];
@@ -160,6 +185,17 @@ export function loadConfig(env: Environment): Config {
   const auth = readAuth(env, production, problems);
   const clockSkewSeconds = readInteger(env, 'AUTH_CLOCK_SKEW_SECONDS', 30, 0, 3600, problems);
   const shutdownTimeoutMs = readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000, problems);
+  const rateLimitPerMinute = readInteger(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 1_000_000, problems);
+  const requestTimeoutMs = readInteger(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000, problems);
+  const headersTimeoutMs = readInteger(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000, problems);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(`HEADERS_TIMEOUT_MS=${headersTimeoutMs} is larger than REQUEST_TIMEOUT_MS=${requestTimeoutMs}: the headers are part of the request, so make it smaller.`);
+  }
+  const corsAllowedOrigins = readOrigins(env, problems);
+  const trustProxyText = (read(env, 'TRUST_PROXY') ?? 'false').toLowerCase();
+  if (trustProxyText !== 'true' && trustProxyText !== 'false') {
+    problems.push(`TRUST_PROXY=${JSON.stringify(trustProxyText)} is invalid: use "true" or "false".`);
+  }
   const issuer = read(env, 'AUTH_JWT_ISSUER');
   const audience = read(env, 'AUTH_JWT_AUDIENCE');
 
@@ -178,5 +214,10 @@ export function loadConfig(env: Environment): Config {
     ...(audience === undefined ? {} : { audience }),
     clockSkewSeconds,
     shutdownTimeoutMs,
+    rateLimitPerMinute,
+    corsAllowedOrigins,
+    requestTimeoutMs,
+    headersTimeoutMs,
+    trustProxy: trustProxyText === 'true',
   };
 }

@@ -82,7 +82,16 @@ export async function startService(
   let app: FastifyInstance;
   try {
     const { options, developmentSecret } = await verifierOptions(config, logger);
-    app = await buildApp({ store, verifier: createTokenVerifier(options), loggerInstance: logger });
+    app = await buildApp({
+      store,
+      verifier: createTokenVerifier(options),
+      loggerInstance: logger,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      requestTimeoutMs: config.requestTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+      trustProxy: config.trustProxy,
+    });
     app.log.info({ store: storeDescription, migrations_applied: migrations.applied }, 'template store ready');
     await app.listen({ port: config.port, host: config.host });
 

@@ -122,3 +122,43 @@ describe('loadConfig', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://x/y', PG_SCHEMA: 'Bad-Name' })[0]).toMatch(/PG_SCHEMA/);
   });
 });
+
+describe('loadConfig limits', () => {
+  it('defaults limit requests and keep CORS off', () => {
+    const config = loadConfig({});
+    expect(config.rateLimitPerMinute).toBe(1200);
+    expect(config.corsAllowedOrigins).toEqual([]);
+    expect(config.requestTimeoutMs).toBe(30_000);
+    expect(config.headersTimeoutMs).toBe(10_000);
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('reads the limit variables', () => {
+    const config = loadConfig({
+      RATE_LIMIT_PER_MINUTE: '0',
+      CORS_ALLOWED_ORIGINS: 'https://console.example, http://localhost:3000',
+      REQUEST_TIMEOUT_MS: '60000',
+      HEADERS_TIMEOUT_MS: '5000',
+      TRUST_PROXY: 'true',
+    });
+    expect(config.rateLimitPerMinute).toBe(0);
+    expect(config.corsAllowedOrigins).toEqual(['https://console.example', 'http://localhost:3000']);
+    expect(config.requestTimeoutMs).toBe(60_000);
+    expect(config.headersTimeoutMs).toBe(5000);
+    expect(config.trustProxy).toBe(true);
+  });
+
+  it('rejects invalid limit variables', () => {
+    const problems = problemsOf({
+      CORS_ALLOWED_ORIGINS: 'https://console.example/path,*',
+      HEADERS_TIMEOUT_MS: '40000',
+      TRUST_PROXY: 'yes',
+      RATE_LIMIT_PER_MINUTE: '-5',
+    });
+    expect(problems.join('\n')).toMatch(/"https:\/\/console.example\/path", which is not an origin/);
+    expect(problems.join('\n')).toMatch(/"\*", which is not an origin/);
+    expect(problems.join('\n')).toMatch(/HEADERS_TIMEOUT_MS=40000 is larger than REQUEST_TIMEOUT_MS=30000/);
+    expect(problems.join('\n')).toMatch(/TRUST_PROXY="yes" is invalid/);
+    expect(problems.join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE="-5" is invalid/);
+  });
+});

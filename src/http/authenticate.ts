@@ -8,19 +8,43 @@ declare module 'fastify' {
   }
 }
 
+/** The hooks that authenticate `/api` requests: `identify` on onRequest, `requireAuthentication` on preParsing. */
+export interface AuthenticationHooks {
+  /** Verifies the token and sets `request.principal`, keeping a failure for {@link AuthenticationHooks.requireAuthentication}. */
+  identify(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Raises the failure that `identify` kept, so the request is answered 401. */
+  requireAuthentication(request: FastifyRequest): Promise<void>;
+}
+
 /**
- * Creates the `onRequest` hook that authenticates `/api` requests. It runs
- * before the body is read, so that a missing or invalid token is answered
- * 401 before any other check. It adds the user ID, and the template ID when
- * the path has one, to the request's log lines.
+ * Creates the hooks that authenticate `/api` requests. They run before the
+ * body is read, so that a missing or invalid token is answered 401 before
+ * any other check but rate limiting. Between the two hooks, the rate limiter
+ * keys a request by its user, or by its address when authentication failed. `identify` adds the
+ * user ID, and the template ID when the path has one, to the request's log
+ * lines.
  */
-export function createAuthenticationHook(verifier: TokenVerifier) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const principal = await verifier.verify(request.headers.authorization);
-    request.principal = principal;
-    const templateId = (request.params as { template_id?: string } | undefined)?.template_id;
-    const log = request.log.child(templateId === undefined ? { user_id: principal.userId } : { user_id: principal.userId, template_id: templateId });
-    request.log = log;
-    reply.log = log;
+export function createAuthenticationHooks(verifier: TokenVerifier): AuthenticationHooks {
+  const failures = new WeakMap<FastifyRequest, unknown>();
+  return {
+    async identify(request, reply) {
+      let principal: Principal;
+      try {
+        principal = await verifier.verify(request.headers.authorization);
+      } catch (error) {
+        failures.set(request, error);
+        return;
+      }
+      request.principal = principal;
+      const templateId = (request.params as { template_id?: string } | undefined)?.template_id;
+      const log = request.log.child(templateId === undefined ? { user_id: principal.userId } : { user_id: principal.userId, template_id: templateId });
+      request.log = log;
+      reply.log = log;
+    },
+    async requireAuthentication(request) {
+      if (failures.has(request)) {
+        throw failures.get(request);
+      }
+    },
   };
 }

@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import helmet from '@fastify/helmet';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 
@@ -34,6 +35,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The docs are the only HTML the service serves, so they get browser security headers,
+  // including a Content-Security-Policy of swagger-ui's own static assets.
+  await app.register(async (docs) => {
+    await docs.register(helmet, { contentSecurityPolicy: false, global: true });
+    await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
