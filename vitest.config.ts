@@ -5,9 +5,12 @@ if ((databaseUrl === undefined || databaseUrl === '') && process.env.REQUIRE_TES
   throw new Error('REQUIRE_TEST_DATABASE=1 but TEST_DATABASE_URL is not set: the PostgreSQL suites are mandatory here.');
 }
 const postgresEnabled = databaseUrl !== undefined && databaseUrl !== '';
-if (!postgresEnabled) {
+// Vitest evaluates this file once per project as well, so the notice is printed only the first time.
+const NOTICE_PRINTED = Symbol.for('job-templates.postgres-skip-notice');
+if (!postgresEnabled && !(globalThis as Record<symbol, unknown>)[NOTICE_PRINTED]) {
+  (globalThis as Record<symbol, unknown>)[NOTICE_PRINTED] = true;
   console.warn(
-    '\n[tests] SKIPPED: the PostgreSQL run of the store and API suites. Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it.\n',
+    '\n[tests] SKIPPED: the PostgreSQL run of the store, API, system and CLI suites (test/store, test/http, test/system and the PostgreSQL cases of test/cli). Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it.\n',
   );
 }
 

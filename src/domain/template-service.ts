@@ -22,7 +22,7 @@ import {
 } from '../store/template-store.js';
 import { canRead, canWrite, visibilityOf, type TemplateOwner } from './authorization.js';
 import { foldCase } from './case-folding.js';
-import { entityTag, ifMatchSatisfied } from './etag.js';
+import { classifyIfMatchFailure, entityTag, ifMatchSatisfied, type IfMatchFailure } from './etag.js';
 import { parseListQuery, parsePagingQuery, parseWriteQuery } from './list-query.js';
 import { generateTemplateId, isTemplateId } from './template-id.js';
 import { validateCreateBody, validateUpdateBody, type TemplateContent } from './validation.js';
@@ -75,8 +75,27 @@ function nameConflict(error: NameConflictError): ApiError {
   });
 }
 
+const IF_MATCH_FAILURES: Record<IfMatchFailure, LocalizedText> = {
+  stale: {
+    en: 'The template was changed since you read it: read it again and retry.',
+    zh: '模板在您读取后已被修改，请重新读取后再试。',
+  },
+  weak: {
+    en: 'Weak entity tags (W/"...") never match: send the ETag exactly as the service returned it.',
+    zh: '弱实体标签（W/"..."）永远不匹配，请原样发送服务返回的 ETag。',
+  },
+  malformed: {
+    en: 'It is not a quoted entity tag: send the ETag exactly as the service returned it, quotes included, such as "3".',
+    zh: '它不是带引号的实体标签，请原样发送服务返回的 ETag（包括引号），例如 "3"。',
+  },
+};
+
 function preconditionFailed(id: string, ifMatch: string): ApiError {
-  return new ApiError('precondition_failed', { id, ifMatch: cutForEcho(ifMatch) });
+  return new ApiError('precondition_failed', {
+    id,
+    ifMatch: cutForEcho(ifMatch),
+    reason: IF_MATCH_FAILURES[classifyIfMatchFailure(ifMatch)],
+  });
 }
 
 function sameContent(stored: StoredTemplate, content: TemplateContent): boolean {

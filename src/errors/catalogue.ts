@@ -67,8 +67,8 @@ export const PROBLEMS = {
     status: 404,
     title: { en: 'Revision not found', zh: '修订版本不存在' },
     detail: {
-      en: 'Job template "{id}" has no revision "{revision}". Revisions are numbered from 1; list them at /revisions.',
-      zh: '任务模板 "{id}" 没有修订版本 "{revision}"。修订版本从 1 开始编号，可在 /revisions 中列出。',
+      en: 'Job template "{id}" has no revision "{revision}". Revisions are numbered from 1; list them with GET /api/workflow/job-templates/{id}/revisions.',
+      zh: '任务模板 "{id}" 没有修订版本 "{revision}"。修订版本从 1 开始编号，可通过 GET /api/workflow/job-templates/{id}/revisions 列出。',
     },
   },
   route_not_found: {
@@ -91,8 +91,8 @@ export const PROBLEMS = {
     status: 412,
     title: { en: 'Precondition failed', zh: '前置条件不满足' },
     detail: {
-      en: 'The If-Match value {ifMatch} does not match the current ETag of job template "{id}": it was changed since you read it. Read it again and retry.',
-      zh: 'If-Match 的值 {ifMatch} 与任务模板 "{id}" 当前的 ETag 不一致：模板在您读取后已被修改。请重新读取后再试。',
+      en: 'The If-Match value {ifMatch} does not match the current ETag of job template "{id}". {reason}',
+      zh: 'If-Match 的值 {ifMatch} 与任务模板 "{id}" 当前的 ETag 不一致。{reason}',
     },
   },
   body_too_large: {

@@ -1,12 +1,15 @@
 /**
- * The JSON body parser: Fastify's default parser, which rejects `__proto__`
- * and `constructor.prototype` keys, behind a limit on nesting depth.
+ * The JSON body parser: secure-json-parse, as Fastify's default parser uses
+ * it, rejecting `__proto__` and `constructor.prototype` keys, behind a limit
+ * on nesting depth, with errors that say where the syntax broke.
  * Validation walks bodies recursively, so a body nested 100,000 levels
  * deep overflowed the stack on Node 20 and ended in a 500. RFC 8259
  * (section 9) lets a parser limit the depth of nesting.
  */
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { ApiError } from '../errors/api-error.js';
+import type { LocalizedText } from '../errors/catalogue.js';
 
 /**
  * Deepest nesting of arrays and objects accepted in a body. A valid template
@@ -45,12 +48,35 @@ export function exceedsJsonDepth(text: string, limit: number): boolean {
   return false;
 }
 
-/** Replaces the `application/json` parser with the default one behind the nesting limit. */
+/**
+ * Describes a JSON syntax error by its position. The parser's message can
+ * quote part of the body, which may hold a secret, so only the kind of error,
+ * the position and at most one character are kept.
+ */
+export function describeSyntaxError(error: Error): LocalizedText {
+  const positioned = /^(.*) in JSON at position (\d+)/.exec(error.message);
+  if (positioned !== null) {
+    return { en: `${positioned[1]} at position ${positioned[2]}`, zh: `在第 ${positioned[2]} 个字符处：${positioned[1]}` };
+  }
+  if (/Unexpected end of JSON input/.test(error.message)) {
+    return { en: 'the body ends before the JSON value is complete', zh: 'JSON 值尚未结束，请求体就已结束' };
+  }
+  const token = /^Unexpected token '(.)'/u.exec(error.message);
+  if (token !== null) {
+    return { en: `unexpected character '${token[1]}'`, zh: `意外的字符 '${token[1]}'` };
+  }
+  return { en: 'it is not valid JSON text', zh: '它不是有效的 JSON 文本' };
+}
+
+/** Replaces the `application/json` parser with one behind the nesting limit. */
 export function registerJsonBodyParser(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') {
+      done(new ApiError('body_missing'), undefined);
+      return;
+    }
     if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
       done(
         new ApiError('invalid_json', {
@@ -63,6 +89,14 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       );
       return;
     }
-    parseJson(request, text, done);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (error) {
+      // secure-json-parse reports a forbidden key as a SyntaxError too, so it is told apart by its message.
+      const reason = /forbidden prototype property/.test((error as Error).message)
+        ? { en: 'it contains a "__proto__" or "constructor.prototype" key, which is not allowed', zh: '包含不允许的 "__proto__" 或 "constructor.prototype" 键' }
+        : describeSyntaxError(error as Error);
+      done(new ApiError('invalid_json', { reason }), undefined);
+    }
   });
 }

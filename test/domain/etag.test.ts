@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { entityTag, ifMatchSatisfied } from '../../src/domain/etag.js';
+import { classifyIfMatchFailure, entityTag, ifMatchSatisfied } from '../../src/domain/etag.js';
 
 describe('entityTag', () => {
   it('quotes the revision', () => {
@@ -50,5 +50,17 @@ describe('ifMatchSatisfied', () => {
   it('compares the full opaque tag', () => {
     expect(ifMatchSatisfied('"abc"', '"abc"')).toBe(true);
     expect(ifMatchSatisfied('"ab"', '"abc"')).toBe(false);
+  });
+});
+
+describe('classifyIfMatchFailure', () => {
+  it.each([
+    ['"1"', 'stale'],
+    ['"x", W/"2"', 'stale'],
+    ['W/"1"', 'weak'],
+    ['2', 'malformed'],
+    ['', 'malformed'],
+  ] as const)('%s is %s', (header, expected) => {
+    expect(classifyIfMatchFailure(header)).toBe(expected);
   });
 });

@@ -496,3 +496,34 @@ describe('PUT job template', () => {
     });
   });
 });
+
+describe('If-Match failure messages', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it.each([
+    ['2', 'not a quoted entity tag'],
+    ['W/"1"', 'Weak entity tags'],
+    ['"7"', 'changed since you read it'],
+  ])('If-Match %s says what to fix', async (ifMatch, expected) => {
+    const created = await t.create(projectTemplate('if-match-message'));
+    const response = await t.request('PUT', `${COLLECTION}/${created.id}`, { body: { description: 'x' }, headers: { 'if-match': ifMatch } });
+    expect(response.statusCode).toBe(412);
+    expect(response.json().detail).toContain(expected);
+  });
+
+  it('DELETE with a JSON content type and no body is accepted', async () => {
+    const created = await t.create(projectTemplate('delete-empty-json'));
+    const response = await t.app.inject({
+      method: 'DELETE',
+      url: `${COLLECTION}/${created.id}`,
+      headers: { authorization: `Bearer ${t.tokens.admin}`, 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(200);
+  });
+});

@@ -11,6 +11,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ApiError } from '../../errors/api-error.js';
+import { treatEmptyJsonBodyAsAbsent } from '../empty-body.js';
 import type { TemplateService } from '../../domain/template-service.js';
 import { entityTag } from '../../domain/etag.js';
 import {
@@ -241,6 +242,7 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         headers: IfMatchHeaders,
         response: { 200: DeleteResponseSchema, ...errorResponses(401, 403, 404, 412, 422) },
       },
+      preParsing: treatEmptyJsonBodyAsAbsent,
     },
     async (request) => {
       const id = request.params.template_id;

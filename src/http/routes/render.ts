@@ -8,6 +8,7 @@
  * reported before an invalid body (422).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { treatEmptyJsonBodyAsAbsent } from '../empty-body.js';
 import Type from 'typebox';
 import { validationFailed } from '../../errors/api-error.js';
 import { renderJob, validateRenderRequest } from '../../domain/render.js';
@@ -32,22 +33,6 @@ const errorResponses = (...statuses: number[]) =>
       { description: `Problem document (${status})`, content: { 'application/problem+json': { schema: PROBLEM_REF } } },
     ]),
   );
-
-/**
- * Lets a request with `Content-Type: application/json` and no body count as
- * a request without a body, because every field of the render body is
- * optional. Fastify's JSON parser would reject such a request with 400. The
- * test for "no body" is the one Fastify applies to requests without a
- * `Content-Type`.
- */
-async function treatEmptyJsonBodyAsAbsent(request: FastifyRequest): Promise<void> {
-  const { headers } = request;
-  const mediaType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  const noBody = headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
-  if (mediaType === 'application/json' && noBody) {
-    delete headers['content-type'];
-  }
-}
 
 function sendJob(request: FastifyRequest, reply: FastifyReply, job: unknown): FastifyReply {
   reply.header('vary', 'Accept');
