@@ -9,6 +9,7 @@ import { cutForEcho, echoValue } from '../errors/echo.js';
 import type { StoredTemplate } from '../store/template-store.js';
 import { DNS_1123_LABEL } from './patterns.js';
 import { isTemplateId } from './template-id.js';
+import { serializeTemplate } from './template-json.js';
 import { CreateTemplateBodySchema, JobTemplateSchema, MAX_INT32, READ_ONLY_FIELDS } from './template-schema.js';
 import { validateCreateBody } from './validation.js';
 
@@ -205,10 +206,6 @@ export function parseTemplateRecord(line: string): TemplateRecordResult {
  * property of `template` is left out.
  */
 export function formatTemplateRecord(template: StoredTemplate): string {
-  const source: Readonly<Record<string, unknown>> = { ...template };
-  const record: Record<string, unknown> = {};
-  for (const field of RECORD_FIELDS) {
-    record[field] = source[field];
-  }
-  return JSON.stringify(record);
+  // The record is the API representation, whose fields, revision included, come in the response's order.
+  return serializeTemplate(template);
 }

@@ -15,8 +15,10 @@ import {
   IdConflictError,
   NameConflictError,
   StoreUnavailableError,
+  type ListQuery,
   type ListResult,
   type StoredTemplate,
+  type TemplateJsonView,
   type TemplateRevision,
   type TemplateStore,
 } from '../store/template-store.js';
@@ -180,8 +182,27 @@ export class TemplateService {
     return template;
   }
 
+  /** Returns a template the caller may see as its JSON text, for a response; 404 otherwise. */
+  async getJson(principal: Principal, id: string): Promise<TemplateJsonView> {
+    const view = isTemplateId(id) ? await this.#store.getJsonById(id) : undefined;
+    if (view === undefined || !canRead(principal, view)) {
+      throw new ApiError('not_found', { id });
+    }
+    return view;
+  }
+
   /** Lists the templates the caller may see that match the query parameters. */
   async list(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<ListResult> {
+    return this.#store.list(this.#listQuery(principal, query));
+  }
+
+  /** Lists like {@link TemplateService.list}, with each template as its JSON text, for a response. */
+  async listJson(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<{ total: number; items: string[] }> {
+    return this.#store.listJson(this.#listQuery(principal, query));
+  }
+
+  /** Validates the list parameters and the caller's right to the filtered project, and builds the store query. */
+  #listQuery(principal: Principal, query: Readonly<Record<string, unknown>>): ListQuery {
     const parsed = parseListQuery(query);
     if (!parsed.ok) {
       throw validationFailed(parsed.errors);
@@ -195,7 +216,7 @@ export class TemplateService {
         },
       });
     }
-    return this.#store.list({
+    return {
       filter: {
         ...(scope === undefined ? {} : { scope }),
         ...(projectId === undefined ? {} : { projectId }),
@@ -206,7 +227,7 @@ export class TemplateService {
       sort,
       limit,
       offset,
-    });
+    };
   }
 
   /** Reads a template for a write: 404 when invisible, 403 when the caller may not change it, 412 when stale. */

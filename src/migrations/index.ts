@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { createJobTemplates } from './0001-create-job-templates.js';
 import { addLabelsAndRevisions } from './0002-add-labels-and-revisions.js';
+import { addTemplateBody } from './0003-add-template-body.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -20,6 +21,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
     return {
       '0001-create-job-templates': createJobTemplates(this.#dialect),
       '0002-add-labels-and-revisions': addLabelsAndRevisions(this.#dialect),
+      '0003-add-template-body': addTemplateBody(this.#dialect),
     };
   }
 }

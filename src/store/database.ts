@@ -23,6 +23,8 @@ export interface JobTemplateRow {
   revision: number;
   /** JSON object of label keys and values, like containers. */
   labels: ColumnType<unknown, string, string>;
+  /** The template's API representation as JSON text; null only before migration 0003 backfilled it. */
+  body: string | null;
 }
 
 /** One label of a template, for the label selector. */

@@ -1,8 +1,10 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { foldCase } from '../domain/case-folding.js';
+import { rememberTemplateJson, serializeTemplate } from '../domain/template-json.js';
 import type { ContainerConfig } from '../domain/template-schema.js';
+import { TemplateJsonCache } from './template-json-cache.js';
 import type { Database, JobTemplateRevisionRow, JobTemplateRow } from './database.js';
-import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateRevision, TemplateStore } from './template-store.js';
+import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateJsonView, TemplateRevision, TemplateStore } from './template-store.js';
 import type { TemplateScope } from '../domain/template-schema.js';
 
 /** A dialect's translation of driver errors into the store's errors. */
@@ -18,6 +20,11 @@ function parseJson(value: unknown): unknown {
 }
 
 function rowToTemplate(row: Selectable<JobTemplateRow>): StoredTemplate {
+  if (row.body !== null) {
+    const template = JSON.parse(row.body) as StoredTemplate;
+    rememberTemplateJson(template, row.body);
+    return template;
+  }
   const containers = parseJson(row.containers) as ContainerConfig[];
   return {
     id: row.id,
@@ -50,6 +57,7 @@ function templateToRow(template: StoredTemplate) {
     ttl_seconds_after_finished: template.ttl_seconds_after_finished,
     backoff_limit: template.backoff_limit,
     labels: JSON.stringify(template.labels),
+    body: serializeTemplate(template),
     created_by: template.created_by,
     updated_by: template.updated_by,
     created_at: template.created_at,
@@ -80,11 +88,13 @@ export class KyselyTemplateStore implements TemplateStore {
   readonly kind: string;
   readonly #db: Kysely<Database>;
   readonly #translateError: ErrorTranslator;
+  readonly #jsonCache: TemplateJsonCache;
 
-  constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator) {
+  constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, jsonCache = new TemplateJsonCache()) {
     this.kind = kind;
     this.#db = db;
     this.#translateError = translateError;
+    this.#jsonCache = jsonCache;
   }
 
   async #run<T>(operation: () => Promise<T>, template?: StoredTemplate): Promise<T> {
@@ -125,6 +135,51 @@ export class KyselyTemplateStore implements TemplateStore {
         }),
       template,
     );
+  }
+
+  /**
+   * Returns the JSON texts of templates, given with their revisions and
+   * creation times as a query returned them: from the cache, and in one query
+   * for those it lacks. A template deleted meanwhile is left out.
+   */
+  async #jsonOf(rows: readonly { id: string; revision: number; created_at: string | Date }[]): Promise<string[]> {
+    const texts = new Map<string, string>();
+    const missing: string[] = [];
+    for (const row of rows) {
+      const cached = this.#jsonCache.get(row.id, row.revision, toIsoString(row.created_at));
+      if (cached === undefined) {
+        missing.push(row.id);
+      } else {
+        texts.set(row.id, cached);
+      }
+    }
+    if (missing.length > 0) {
+      const fetched = await this.#db.selectFrom('job_templates').selectAll().where('id', 'in', missing).execute();
+      for (const row of fetched) {
+        const json = row.body ?? serializeTemplate(rowToTemplate(row));
+        this.#jsonCache.set(row.id, row.revision, toIsoString(row.created_at), json);
+        texts.set(row.id, json);
+      }
+    }
+    return rows.flatMap((row) => {
+      const json = texts.get(row.id);
+      return json === undefined ? [] : [json];
+    });
+  }
+
+  async getJsonById(id: string): Promise<TemplateJsonView | undefined> {
+    return this.#run(async () => {
+      const row = await this.#db
+        .selectFrom('job_templates')
+        .select(['id', 'scope', 'project_id', 'revision', 'created_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) {
+        return undefined;
+      }
+      const [json] = await this.#jsonOf([row]);
+      return json === undefined ? undefined : { scope: row.scope, project_id: row.project_id, revision: row.revision, json };
+    });
   }
 
   async getById(id: string): Promise<StoredTemplate | undefined> {
@@ -168,22 +223,35 @@ export class KyselyTemplateStore implements TemplateStore {
     return query;
   }
 
-  async list(query: ListQuery): Promise<ListResult> {
+  async listJson(query: ListQuery): Promise<{ total: number; items: string[] }> {
     return this.#run(async () => {
       const filtered = this.#filtered(query.filter);
       const direction = query.sort.descending ? 'desc' : 'asc';
+      // The page is chosen from the indexed columns alone; the large bodies come from the cache or one lookup.
       const [counted, rows] = await Promise.all([
         filtered.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
         filtered
-          .selectAll()
+          .select(['id', 'revision', 'created_at'])
           .orderBy(query.sort.field, direction)
           .orderBy('id', 'asc')
           .limit(query.limit)
           .offset(query.offset)
           .execute(),
       ]);
-      return { total: Number(counted.total), items: rows.map(rowToTemplate) };
+      return { total: Number(counted.total), items: await this.#jsonOf(rows) };
     });
+  }
+
+  async list(query: ListQuery): Promise<ListResult> {
+    const { total, items } = await this.listJson(query);
+    return {
+      total,
+      items: items.map((json) => {
+        const template = JSON.parse(json) as StoredTemplate;
+        rememberTemplateJson(template, json);
+        return template;
+      }),
+    };
   }
 
   async update(template: StoredTemplate, expectedRevision: number): Promise<boolean> {
@@ -194,6 +262,7 @@ export class KyselyTemplateStore implements TemplateStore {
           const result = await trx
             .updateTable('job_templates')
             .set({
+              body: row.body,
               name: row.name,
               name_folded: row.name_folded,
               scope: row.scope,

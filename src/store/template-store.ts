@@ -12,6 +12,15 @@ export interface TemplateRevision {
   readonly template: StoredTemplate;
 }
 
+/** A template as its JSON text, with the fields that decide who may read it and its ETag. */
+export interface TemplateJsonView {
+  readonly scope: TemplateScope;
+  readonly project_id: string | null;
+  readonly revision: number;
+  /** The API representation, ready to send. */
+  readonly json: string;
+}
+
 /** Which templates a caller may see. */
 export type Visibility =
   | { readonly kind: 'all' }
@@ -78,7 +87,11 @@ export interface TemplateStore {
   /** Inserts a new template and its first revision; raises {@link NameConflictError} or {@link IdConflictError}. */
   create(template: StoredTemplate): Promise<void>;
   getById(id: string): Promise<StoredTemplate | undefined>;
+  /** Returns a template as its JSON text, for reads that only send it. */
+  getJsonById(id: string): Promise<TemplateJsonView | undefined>;
   list(query: ListQuery): Promise<ListResult>;
+  /** Lists templates as their JSON texts, for reads that only send them. */
+  listJson(query: ListQuery): Promise<{ total: number; items: string[] }>;
   /**
    * Replaces a template if its stored revision is still `expectedRevision`,
    * and records the new revision in the same transaction.

@@ -704,7 +704,13 @@ describe('internal errors', () => {
       getById: async () => {
         throw new StoreUnavailableError('SQLite is unavailable (SQLITE_BUSY).');
       },
+      getJsonById: async () => {
+        throw new StoreUnavailableError('SQLite is unavailable (SQLITE_BUSY).');
+      },
       list: async () => {
+        throw new Error('near "SELEC": syntax error in SELECT * FROM job_templates at /srv/app/src/store/db.ts:12');
+      },
+      listJson: async () => {
         throw new Error('near "SELEC": syntax error in SELECT * FROM job_templates at /srv/app/src/store/db.ts:12');
       },
       update: (template, expectedRevision) => store.update(template, expectedRevision),

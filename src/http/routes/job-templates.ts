@@ -14,6 +14,7 @@ import { ApiError } from '../../errors/api-error.js';
 import { treatEmptyJsonBodyAsAbsent } from '../empty-body.js';
 import type { TemplateService } from '../../domain/template-service.js';
 import { entityTag } from '../../domain/etag.js';
+import { serializeTemplateList, templateJson } from '../../domain/template-json.js';
 import {
   CreateTemplateBodySchema,
   JobTemplateListSchema,
@@ -139,8 +140,13 @@ function requireBody(request: FastifyRequest): unknown {
   return request.body;
 }
 
+/** Sends a template's JSON text; strings skip the response serializer, whose schema then only documents the body. */
+function sendJson(reply: FastifyReply, status: number, revision: number, json: string): FastifyReply {
+  return reply.status(status).header('etag', entityTag(revision)).header('content-type', 'application/json; charset=utf-8').send(json);
+}
+
 function sendTemplate(reply: FastifyReply, status: number, template: StoredTemplate): FastifyReply {
-  return reply.status(status).header('etag', entityTag(template.revision)).send(template);
+  return sendJson(reply, status, template.revision, templateJson(template));
 }
 
 /** Registers the five job template endpoints. */
@@ -184,7 +190,10 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         response: { 200: { ...JobTemplateListSchema, properties: { ...JobTemplateListSchema.properties, items: { type: 'array', items: TEMPLATE_REF } } }, ...errorResponses(401, 403, 422) },
       },
     },
-    async (request) => service.list(request.principal, request.query as Record<string, unknown>),
+    async (request, reply) => {
+      const { total, items } = await service.listJson(request.principal, request.query as Record<string, unknown>);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(serializeTemplateList(total, items));
+    },
   );
 
   app.get<{ Params: { template_id: string } }>(
@@ -198,7 +207,10 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
         response: { 200: TEMPLATE_RESPONSE, ...errorResponses(401, 404) },
       },
     },
-    async (request, reply) => sendTemplate(reply, 200, await service.get(request.principal, request.params.template_id)),
+    async (request, reply) => {
+      const view = await service.getJson(request.principal, request.params.template_id);
+      return sendJson(reply, 200, view.revision, view.json);
+    },
   );
 
   app.put<{ Params: { template_id: string } }>(

@@ -1,0 +1,68 @@
+/**
+ * An in-memory cache of templates' JSON text, keyed by ID and validated by
+ * revision and creation time, so that reads send ready text without reading
+ * the large `body` column again. An entry is used only when the row that the
+ * query returned has the same revision and created_at, which makes the cache
+ * safe with several instances writing to one database: any change of a
+ * template changes its revision.
+ */
+
+interface Entry {
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly json: string;
+}
+
+/** Default bound on the cached text, in UTF-16 code units (about twice as many bytes). */
+export const DEFAULT_CACHE_CHARACTERS = 16 * 1024 * 1024;
+
+export class TemplateJsonCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxCharacters: number;
+  #characters = 0;
+
+  constructor(maxCharacters: number = DEFAULT_CACHE_CHARACTERS) {
+    this.#maxCharacters = maxCharacters;
+  }
+
+  /** Returns the cached text of a template at this revision, or undefined. */
+  get(id: string, revision: number, createdAt: string): string | undefined {
+    const entry = this.#entries.get(id);
+    if (entry === undefined || entry.revision !== revision || entry.createdAt !== createdAt) {
+      return undefined;
+    }
+    // Refreshes the entry's place, so that the least recently used entries are evicted first.
+    this.#entries.delete(id);
+    this.#entries.set(id, entry);
+    return entry.json;
+  }
+
+  set(id: string, revision: number, createdAt: string, json: string): void {
+    if (json.length > this.#maxCharacters) {
+      return;
+    }
+    this.delete(id);
+    this.#entries.set(id, { revision, createdAt, json });
+    this.#characters += json.length;
+    for (const [oldestId, oldest] of this.#entries) {
+      if (this.#characters <= this.#maxCharacters) {
+        break;
+      }
+      this.#entries.delete(oldestId);
+      this.#characters -= oldest.json.length;
+    }
+  }
+
+  delete(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined) {
+      this.#entries.delete(id);
+      this.#characters -= entry.json.length;
+    }
+  }
+
+  /** Number of cached templates. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
