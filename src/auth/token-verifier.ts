@@ -337,9 +337,13 @@ function invalidClaim(claim: string): AuthenticationError {
   return new AuthenticationError('invalid_claims', `The bearer token "${claim}" claim is missing or invalid.`);
 }
 
+/** Longest accepted `sub` claim, in UTF-16 code units. */
+const MAX_SUBJECT_LENGTH = 1024;
+
 function toPrincipal(payload: JWTPayload): Principal {
   const { sub, exp } = payload;
-  if (typeof sub !== 'string' || sub === '') {
+  // sub is stored as created_by and updated_by, so it must be text that every store keeps exactly.
+  if (typeof sub !== 'string' || sub === '' || sub.length > MAX_SUBJECT_LENGTH || !sub.isWellFormed() || /\p{Cc}/u.test(sub)) {
     throw invalidClaim('sub');
   }
   // jose has checked that exp is present and numeric, so this guards the types only.

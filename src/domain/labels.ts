@@ -52,8 +52,8 @@ function quote(text: string): string {
  * The body schema reports some label failures too (a non-object, too many
  * pairs, a non-string value), and each failure must be reported once.
  */
-function addFailure(errors: FieldError[], failure: FieldError): void {
-  if (!errors.some((error) => error.field === failure.field && error.code === failure.code)) {
+function addFailure(errors: FieldError[], failure: FieldError, reported: ReadonlySet<string>): void {
+  if (!reported.has(`${failure.field}\u0000${failure.code}`)) {
     errors.push(failure);
   }
 }
@@ -63,28 +63,32 @@ function addFailure(errors: FieldError[], failure: FieldError): void {
  * value. Returns true when the value is a valid labels object.
  */
 export function checkLabels(labels: unknown, path: FieldPath, errors: FieldError[]): labels is Record<string, string> {
+  // A set of what is already reported keeps the duplicate check linear in the number of labels.
+  const reported = new Set(errors.map((error) => `${error.field}\u0000${error.code}`));
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    addFailure(errors, { field: formatFieldPath(path), code: 'invalid_type', params: { expected: { en: 'an object of string pairs', zh: '由字符串键值对组成的对象' } } });
+    addFailure(errors, { field: formatFieldPath(path), code: 'invalid_type', params: { expected: { en: 'an object of string pairs', zh: '由字符串键值对组成的对象' } } }, reported);
     return false;
   }
   let valid = true;
-  const entries = Object.entries(labels);
+  let entries = Object.entries(labels);
   if (entries.length > MAX_LABELS) {
     valid = false;
-    addFailure(errors, { field: formatFieldPath(path), code: 'too_many_items', params: { actual: entries.length, limit: MAX_LABELS } });
+    addFailure(errors, { field: formatFieldPath(path), code: 'too_many_items', params: { actual: entries.length, limit: MAX_LABELS } }, reported);
+    // Past the limit the object is rejected anyway; checking only the first labels bounds the work and the error list.
+    entries = entries.slice(0, MAX_LABELS);
   }
   for (const [key, value] of entries) {
     const field = formatFieldPath([...path, key]);
     if (!isLabelKey(key)) {
       valid = false;
-      addFailure(errors, { field, code: 'invalid_label_key', params: { value: quote(key), format: LABEL_KEY_FORMAT } });
+      addFailure(errors, { field, code: 'invalid_label_key', params: { value: quote(key), format: LABEL_KEY_FORMAT } }, reported);
     }
     if (typeof value !== 'string') {
       valid = false;
-      addFailure(errors, { field, code: 'invalid_type', params: { expected: { en: 'a string', zh: '字符串' } } });
+      addFailure(errors, { field, code: 'invalid_type', params: { expected: { en: 'a string', zh: '字符串' } } }, reported);
     } else if (!isLabelValue(value)) {
       valid = false;
-      addFailure(errors, { field, code: 'invalid_format', params: { value: quote(value), format: LABEL_VALUE_FORMAT } });
+      addFailure(errors, { field, code: 'invalid_format', params: { value: quote(value), format: LABEL_VALUE_FORMAT } }, reported);
     }
   }
   return valid;

@@ -26,8 +26,12 @@ export const ENV_VAR_NAME = namedPattern('^(?!\\.\\.)(?!\\.$)[-._a-zA-Z][-._a-zA
   zh: '环境变量名：仅含字母、数字、"-"、"." 和 "_"，不能以数字开头，且不能是 "."、".." 或以 ".." 开头（例如 "BATCH_SIZE" 或 "my.env-name"）',
 });
 
-/** Container image reference: any non-empty text without white space. */
-export const IMAGE_REFERENCE = namedPattern('^\\S+$', {
+/**
+ * Container image reference: any non-empty text without Unicode white space.
+ * JavaScript's `\S` does not fit, because it accepts U+0085 (NEXT LINE),
+ * which Unicode counts as white space, and rejects U+FEFF, which it does not.
+ */
+export const IMAGE_REFERENCE = namedPattern('^\\P{White_Space}+$', {
   en: 'an image reference without white space (for example "busybox:1.36")',
   zh: '不含空白字符的镜像引用（例如 "busybox:1.36"）',
 });

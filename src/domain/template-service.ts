@@ -95,7 +95,7 @@ const IF_MATCH_FAILURES: Record<IfMatchFailure, LocalizedText> = {
 function preconditionFailed(id: string, ifMatch: string): ApiError {
   return new ApiError('precondition_failed', {
     id,
-    ifMatch: cutForEcho(ifMatch),
+    ifMatch: ifMatch.trim() === '' ? '(empty)' : cutForEcho(ifMatch),
     reason: IF_MATCH_FAILURES[classifyIfMatchFailure(ifMatch)],
   });
 }
@@ -316,23 +316,22 @@ export class TemplateService {
    * that asks for a dry run never loses data.
    */
   async delete(principal: Principal, id: string, options: WriteOptions = {}): Promise<void> {
-    const stored = await this.#getForWrite(principal, id, options);
-    const query = parseWriteQuery(options.query ?? {});
-    if (query.errors.length > 0) {
-      throw validationFailed(query.errors);
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
+      const stored = await this.#getForWrite(principal, id, options);
+      const query = parseWriteQuery(options.query ?? {});
+      if (query.errors.length > 0) {
+        throw validationFailed(query.errors);
+      }
+      if (query.dryRun) {
+        return;
+      }
+      // The delete applies only to the revision whose permission was checked: a template moved into another
+      // project meanwhile must not be deleted on the strength of the old project's membership.
+      if (await this.#store.delete(id, stored.revision)) {
+        return;
+      }
+      // Nothing was deleted: the next attempt reads the template again and answers 404, 403 or 412 as it now stands.
     }
-    if (query.dryRun) {
-      return;
-    }
-    const conditional = options.ifMatch !== undefined && options.ifMatch.trim() !== '*';
-    if (await this.#store.delete(id, conditional ? stored.revision : undefined)) {
-      return;
-    }
-    // Nothing was deleted: another request deleted the template or, for a conditional delete, changed it.
-    const current = await this.#store.getById(id);
-    if (current === undefined) {
-      throw new ApiError('not_found', { id });
-    }
-    throw preconditionFailed(id, options.ifMatch ?? '');
+    throw new StoreUnavailableError(`Delete of ${id} lost ${MAX_UPDATE_ATTEMPTS} races against concurrent writers.`);
   }
 }

@@ -11,7 +11,7 @@ import { echoValue } from '../errors/echo.js';
 import type { LocalizedText } from '../errors/catalogue.js';
 import { formatFieldPath, parseJsonPointer, type FieldPath } from './field-path.js';
 import { checkLabels } from './labels.js';
-import { findPattern, IMAGE_REFERENCE } from './patterns.js';
+import { findPattern } from './patterns.js';
 import { compareQuantities, isWholeNumber, parseQuantity, type Quantity } from './quantity.js';
 import {
   CreateTemplateBodySchema,
@@ -312,23 +312,6 @@ function checkResources(container: Record<string, unknown>, index: number, error
   }
 }
 
-/**
- * Reports an image reference with Unicode white space. This check exists
- * because the schema pattern uses JavaScript's `\S`, which lets U+0085 (NEXT
- * LINE) through although Unicode counts it as white space. The failure has
- * the pattern failure's code and parameters, so a reference that both reject
- * is reported once.
- */
-function checkImage(image: unknown, index: number, errors: FieldError[]): void {
-  if (typeof image === 'string' && /\p{White_Space}/u.test(image)) {
-    errors.push({
-      field: formatFieldPath(['containers', index, 'image']),
-      code: 'invalid_format',
-      params: { value: echoValue(image), format: IMAGE_REFERENCE.description },
-    });
-  }
-}
-
 function checkContainers(containers: unknown, errors: FieldError[]): void {
   if (!Array.isArray(containers)) {
     return;
@@ -338,7 +321,6 @@ function checkContainers(containers: unknown, errors: FieldError[]): void {
     if (!isPlainObject(container)) {
       return;
     }
-    checkImage(container.image, index, errors);
     checkUnique(
       container.env_vars,
       (envIndex) => ['containers', index, 'env_vars', envIndex, 'name'],
@@ -380,7 +362,43 @@ function normalizeContainer(container: ContainerConfig): ContainerConfig {
  * Validates a template body whose nulls are already removed and whose name is
  * NFC-normalised, and fills in the defaults.
  */
-function validateContent(body: Record<string, unknown>, errors: FieldError[]): ValidationResult {
+interface SizedSchemaNode extends SchemaNode {
+  readonly maxItems?: number;
+  readonly maxProperties?: number;
+}
+
+/**
+ * Reports arrays and objects longer than their schema allows and cuts them to
+ * that length, so that a 1 MiB body of 300,000 empty containers costs one
+ * failure rather than one per item, for the validator and in the answer.
+ */
+function limitSizes(value: unknown, schema: SizedSchemaNode | undefined, path: (string | number)[], errors: FieldError[]): unknown {
+  if (Array.isArray(value)) {
+    let items: unknown[] = value;
+    if (schema?.maxItems !== undefined && value.length > schema.maxItems) {
+      errors.push({ field: formatFieldPath(path), code: 'too_many_items', params: { limit: schema.maxItems, actual: value.length } });
+      items = value.slice(0, schema.maxItems);
+    }
+    return items.map((item, index) => limitSizes(item, schema?.items as SizedSchemaNode | undefined, [...path, index], errors));
+  }
+  if (isPlainObject(value)) {
+    let entries = Object.entries(value);
+    if (schema?.maxProperties !== undefined && entries.length > schema.maxProperties) {
+      errors.push({ field: formatFieldPath(path), code: 'too_many_items', params: { limit: schema.maxProperties, actual: entries.length } });
+      entries = entries.slice(0, schema.maxProperties);
+    }
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of entries) {
+      const declared = schema?.properties !== undefined && Object.hasOwn(schema.properties, key);
+      setProperty(result, key, limitSizes(item, declared ? (schema?.properties?.[key] as SizedSchemaNode) : undefined, [...path, key], errors));
+    }
+    return result;
+  }
+  return value;
+}
+
+function validateContent(unlimited: Record<string, unknown>, errors: FieldError[]): ValidationResult {
+  const body = limitSizes(unlimited, CreateTemplateBodySchema, [], errors) as Record<string, unknown>;
   if (!validateCreateSchema(body)) {
     for (const error of validateCreateSchema.errors ?? []) {
       const translated = translateAjvError(error);

@@ -35,7 +35,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Failures listed in one 422 problem; a body with more gets the first ones and the total count. */
+export const MAX_LISTED_ERRORS = 100;
+
 /** Creates the 422 problem for a list of failed checks. */
 export function validationFailed(fieldErrors: readonly FieldError[]): ApiError {
-  return new ApiError('validation_failed', { count: fieldErrors.length }, { fieldErrors });
+  const listed = fieldErrors.length > MAX_LISTED_ERRORS ? fieldErrors.slice(0, MAX_LISTED_ERRORS) : fieldErrors;
+  const note =
+    listed.length < fieldErrors.length
+      ? { en: ` Only the first ${MAX_LISTED_ERRORS} are listed.`, zh: `仅列出前 ${MAX_LISTED_ERRORS} 处。` }
+      : { en: '', zh: '' };
+  return new ApiError('validation_failed', { count: fieldErrors.length, note }, { fieldErrors: listed });
 }

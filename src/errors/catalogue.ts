@@ -47,7 +47,7 @@ export const PROBLEMS = {
     title: { en: 'Unauthorized', zh: '未认证' },
     detail: {
       en: '{reason} Send a valid JWT as "Authorization: Bearer <token>".',
-      zh: '{reason} 请以 "Authorization: Bearer <token>" 的形式发送有效的 JWT。',
+      zh: '{reason}请以 "Authorization: Bearer <token>" 的形式发送有效的 JWT。',
     },
   },
   forbidden: {
@@ -115,8 +115,8 @@ export const PROBLEMS = {
     status: 422,
     title: { en: 'Validation failed', zh: '校验失败' },
     detail: {
-      en: 'The request is invalid: {count} problem(s) found. See "errors" for each field.',
-      zh: '请求无效：发现 {count} 处问题，详见 "errors" 中每个字段的说明。',
+      en: 'The request is invalid: {count} problem(s) found. See "errors" for each field.{note}',
+      zh: '请求无效：发现 {count} 处问题，详见 "errors" 中每个字段的说明。{note}',
     },
   },
   too_many_requests: {

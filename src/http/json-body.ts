@@ -10,6 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { ApiError } from '../errors/api-error.js';
 import type { LocalizedText } from '../errors/catalogue.js';
+import { cutForEcho } from '../errors/echo.js';
+
+/** Decodes request bodies, rejecting bytes that are not UTF-8 rather than replacing them with U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Deepest nesting of arrays and objects accepted in a body. A valid template
@@ -71,8 +75,20 @@ export function describeSyntaxError(error: Error): LocalizedText {
 /** Replaces the `application/json` parser with one behind the nesting limit. */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      // JSON exchanged between systems is UTF-8 (RFC 8259, section 8.1); another charset cannot be honoured.
+      done(new ApiError('unsupported_media_type', { contentType: cutForEcho(request.headers['content-type'] ?? '') }), undefined);
+      return;
+    }
+    let text: string;
+    try {
+      text = UTF8.decode(body as Buffer);
+    } catch {
+      done(new ApiError('invalid_json', { reason: { en: 'it is not valid UTF-8', zh: '它不是有效的 UTF-8 编码' } }), undefined);
+      return;
+    }
     if (text === '') {
       done(new ApiError('body_missing'), undefined);
       return;

@@ -31,12 +31,12 @@ const MERGE_TAG = 'tag:yaml.org,2002:merge';
 
 /**
  * Characters that the `yaml` package writes unescaped, even in double
- * quotes: YAML 1.1 reads LINE SEPARATOR and PARAGRAPH SEPARATOR as line
- * breaks, and YAML 1.2 allows a byte order mark only at the start of a
- * stream. They are escaped after serialization.
+ * quotes: YAML 1.1 reads NEXT LINE, LINE SEPARATOR and PARAGRAPH SEPARATOR
+ * as line breaks, and YAML 1.2 allows a byte order mark only at the start of
+ * a stream. They are escaped after serialization.
  */
-const UNESCAPED_CHARACTER = /[\u2028\u2029\ufeff]/;
-const ESCAPES: Readonly<Record<string, string>> = { '\u2028': '\\L', '\u2029': '\\P', '\ufeff': '\\uFEFF' };
+const UNESCAPED_CHARACTER = /[\u0085\u2028\u2029\ufeff]/;
+const ESCAPES: Readonly<Record<string, string>> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P', '\ufeff': '\\uFEFF' };
 
 function needsQuotes(text: string): boolean {
   return text === MERGE_KEY || UNESCAPED_CHARACTER.test(text) || YAML_1_2_CORE_NON_STRINGS.some((pattern) => pattern.test(text));

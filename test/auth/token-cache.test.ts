@@ -64,3 +64,22 @@ describe('verified token cache', () => {
     expect(await verifier.verify(`Bearer ${token}`)).not.toBe(await verifier.verify(`Bearer ${token}`));
   });
 });
+
+describe('sub claim text', () => {
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['unpaired surrogate', 'a\ud800b'],
+    ['control character', 'a\nb'],
+    ['overlong', 'x'.repeat(1025)],
+  ])('%s in sub is rejected', async (_label, sub) => {
+    const verifier = createTokenVerifier({ secret: SECRET, clockSkewSeconds: 0 });
+    const token = await sign({ sub, exp: Math.floor(Date.now() / 1000) + 60 });
+    await expect(verifier.verify(`Bearer ${token}`)).rejects.toMatchObject({ reason: 'invalid_claims' });
+  });
+
+  it('Chinese sub is accepted', async () => {
+    const verifier = createTokenVerifier({ secret: SECRET, clockSkewSeconds: 0 });
+    const token = await sign({ sub: '用户-1', exp: Math.floor(Date.now() / 1000) + 60 });
+    await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ userId: '用户-1' });
+  });
+});

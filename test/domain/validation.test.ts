@@ -566,6 +566,14 @@ describe('validateCreateBody: image', () => {
     expect(messageAt(result, 'containers[0].image')).toContain('without white space');
   });
 
+  it.each([
+    ['zero-width no-break space U+FEFF', 'busybox\ufeff:1'],
+    ['zero-width space U+200B', 'busybox\u200b:1'],
+    ['mongolian vowel separator U+180E', 'busybox\u180e:1'],
+  ])('image with %s is accepted', (_label, image) => {
+    expect(expectValid(validateCreateBody(withContainer({ image }))).containers[0]?.image).toBe(image);
+  });
+
   it('image of 1025 characters is rejected', () => {
     expect(codesAt(validateCreateBody(withContainer({ image: 'a'.repeat(1025) })), 'containers[0].image')).toEqual(['too_long']);
   });

@@ -45,3 +45,38 @@ describe('describeSyntaxError', () => {
     expect(describeSyntaxError(new SyntaxError('something else "quoted"')).en).toBe('it is not valid JSON text');
   });
 });
+
+describe('JSON body encoding', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('bytes that are not UTF-8 are 400', async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xe9]), Buffer.from('","scope":"global","containers":[{"name":"a","image":"b"}]}')]);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: COLLECTION,
+      headers: { authorization: `Bearer ${t.tokens.admin}`, 'content-type': 'application/json' },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().detail).toContain('not valid UTF-8');
+  });
+
+  it('charset other than UTF-8 is 415', async () => {
+    const response = await t.request('POST', COLLECTION, { body: '{}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('charset UTF-8 is accepted', async () => {
+    const response = await t.request('POST', COLLECTION, {
+      body: { name: 'utf8', scope: 'global', containers: [{ name: 'a', image: 'b' }] },
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(response.statusCode).toBe(201);
+  });
+});

@@ -149,6 +149,12 @@ describe('stringifyYaml', () => {
     expect(yaml).toBe('value: "a\\Lb\\Pc\\uFEFFd"\n');
   });
 
+  it('escapes next line, which YAML 1.1 reads as a line break', () => {
+    const yaml = stringifyYaml({ value: 'a\u0085b' });
+
+    expect(yaml).toBe('value: "a\\Nb"\n');
+  });
+
   it('writes numbers as numbers', () => {
     const yaml = stringifyYaml({ ttlSecondsAfterFinished: 3600, annotation: '3600' });
 
