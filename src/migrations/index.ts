@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { createJobTemplates } from './0001-create-job-templates.js';
 import { addLabelsAndRevisions } from './0002-add-labels-and-revisions.js';
 import { addTemplateBody } from './0003-add-template-body.js';
+import { addSearchIndex } from './0004-add-search-index.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -22,6 +23,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
       '0001-create-job-templates': createJobTemplates(this.#dialect),
       '0002-add-labels-and-revisions': addLabelsAndRevisions(this.#dialect),
       '0003-add-template-body': addTemplateBody(this.#dialect),
+      '0004-add-search-index': addSearchIndex(this.#dialect),
     };
   }
 }

@@ -17,6 +17,7 @@ import { TEST_STORE_KIND } from '../helpers/test-store.js';
 const FIRST_MIGRATION = '0001-create-job-templates';
 const LABELS_MIGRATION = '0002-add-labels-and-revisions';
 const BODY_MIGRATION = '0003-add-template-body';
+const SEARCH_MIGRATION = '0004-add-search-index';
 
 /** A database of the run's kind, with a Kysely instance and migrator that the test drives by hand. */
 interface MigratedDatabase {
@@ -204,7 +205,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   async function migrateLegacyTemplates(): Promise<void> {
     await insertLegacyRow(database.db, PROJECT_TEMPLATE);
     await insertLegacyRow(database.db, GLOBAL_TEMPLATE);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`]);
   }
 
   it('first migration has no labels or revisions', async () => {
@@ -250,7 +251,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   });
 
   it('backfill with no templates adds no revision', async () => {
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`]);
 
     const count = await database.db
       .selectFrom('job_template_revisions')
@@ -318,7 +319,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
 
     const { store, applied } = await database.openServerStore();
 
-    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION]);
+    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION]);
     expect(await store.getById(PROJECT_TEMPLATE.id)).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
     expect((await store.getRevision(PROJECT_TEMPLATE.id, 1))?.template).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
   });
