@@ -228,11 +228,19 @@ export class KyselyTemplateStore implements TemplateStore {
       const filtered = this.#filtered(query.filter);
       const direction = query.sort.descending ? 'desc' : 'asc';
       // The page is chosen from the indexed columns alone; the large bodies come from the cache or one lookup.
+      // With a name search, SQLite would walk the sort column's index and read every row to test the name.
+      // A unary plus keeps it from using that index for the order, so it scans the covering search index and
+      // sorts the matches instead: about 10 times faster for a selective search. PostgreSQL has no unary plus
+      // for timestamps and plans this well by itself.
+      const sortColumn =
+        this.kind === 'sqlite' && query.filter.nameContains !== undefined && query.filter.nameContains !== ''
+          ? sql<string>`+${sql.ref(query.sort.field)}`
+          : query.sort.field;
       const [counted, rows] = await Promise.all([
         filtered.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
         filtered
           .select(['id', 'revision', 'created_at'])
-          .orderBy(query.sort.field, direction)
+          .orderBy(sortColumn, direction)
           .orderBy('id', 'asc')
           .limit(query.limit)
           .offset(query.offset)
