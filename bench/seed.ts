@@ -5,6 +5,7 @@
  * use batched multi-row inserts through Kysely and are checked against the
  * store afterwards.
  */
+import { serializeTemplate } from '../src/domain/template-json.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -175,6 +176,7 @@ async function insertRows(trx: Transaction<Database>, templates: readonly Stored
         ttl_seconds_after_finished: template.ttl_seconds_after_finished,
         backoff_limit: template.backoff_limit,
         labels: JSON.stringify(template.labels),
+        body: serializeTemplate(template),
         created_by: template.created_by,
         updated_by: template.updated_by,
         created_at: template.created_at,
