@@ -10,12 +10,12 @@ const NOTICE_PRINTED = Symbol.for('job-templates.postgres-skip-notice');
 if (!postgresEnabled && !(globalThis as Record<symbol, unknown>)[NOTICE_PRINTED]) {
   (globalThis as Record<symbol, unknown>)[NOTICE_PRINTED] = true;
   console.warn(
-    '\n[tests] SKIPPED: the PostgreSQL run of the store, API, system and CLI suites (test/store, test/http, test/system and the PostgreSQL cases of test/cli). Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it.\n',
+    '\n[tests] SKIPPED: the PostgreSQL run of the store, API, property, system and CLI suites (test/store, test/http, test/property, test/system and the PostgreSQL cases of test/cli). Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run it.\n',
   );
 }
 
 /** Suites that talk to a store, run once per store. */
-const STORE_SUITES = ['test/http/**/*.test.ts', 'test/store/**/*.test.ts', 'test/system/**/*.test.ts'];
+const STORE_SUITES = ['test/http/**/*.test.ts', 'test/property/**/*.test.ts', 'test/store/**/*.test.ts', 'test/system/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -358,10 +358,6 @@ function normalizeContainer(container: ContainerConfig): ContainerConfig {
   };
 }
 
-/**
- * Validates a template body whose nulls are already removed and whose name is
- * NFC-normalised, and fills in the defaults.
- */
 interface SizedSchemaNode extends SchemaNode {
   readonly maxItems?: number;
   readonly maxProperties?: number;
@@ -397,6 +393,11 @@ function limitSizes(value: unknown, schema: SizedSchemaNode | undefined, path: (
   return value;
 }
 
+/**
+ * Validates a template body whose nulls are already removed and whose name is
+ * NFC-normalised, and fills in the defaults. Items past an array's size limit
+ * are reported as one too_many_items failure and not checked one by one.
+ */
 function validateContent(unlimited: Record<string, unknown>, errors: FieldError[]): ValidationResult {
   const body = limitSizes(unlimited, CreateTemplateBodySchema, [], errors) as Record<string, unknown>;
   if (!validateCreateSchema(body)) {

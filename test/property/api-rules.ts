@@ -18,11 +18,11 @@ export const DEFAULT_TTL_SECONDS_AFTER_FINISHED = 3600;
 export const DEFAULT_BACKOFF_LIMIT = 3;
 
 /**
- * How far a string field's rule reaches, for inserted characters:
- * `strict` fields (patterns, enums, quantities, label values) reject every
- * character outside ASCII; `checked` fields (the template name and the image)
- * have rules beyond NUL and surrogates; `free` fields reject only NUL and
- * unpaired surrogates.
+ * The rule of a string field, as far as inserted characters go. `strict`
+ * fields (patterns, enums, quantities, label values) reject every character
+ * outside ASCII. `checked` fields (the template name and the image) have rules
+ * beyond NUL and surrogates. `free` fields reject only NUL and unpaired
+ * surrogates.
  */
 export type TextRule = 'strict' | 'checked' | 'free';
 
@@ -30,9 +30,9 @@ export type TextRule = 'strict' | 'checked' | 'free';
 export type FieldNode =
   | { readonly kind: 'string'; readonly text: TextRule }
   | { readonly kind: 'integer' }
-  | { readonly kind: 'array'; readonly items: FieldNode }
+  | { readonly kind: 'array'; readonly items: FieldNode; readonly maxItems: number }
   | { readonly kind: 'object'; readonly properties: Readonly<Record<string, PropertyNode>> }
-  | { readonly kind: 'map'; readonly values: FieldNode };
+  | { readonly kind: 'map'; readonly values: FieldNode; readonly maxEntries: number };
 
 export interface PropertyNode {
   readonly node: FieldNode;
@@ -54,14 +54,19 @@ const RESOURCE_LIST: FieldNode = {
 
 const ENV_VAR: FieldNode = { kind: 'object', properties: { name: required(STRICT), value: optional(FREE) } };
 
+/** Maximum number of items of `command`, `args` and `env_vars`. */
+export const MAX_LIST_ITEMS = 256;
+export const MAX_CONTAINERS = 32;
+export const MAX_LABELS = 64;
+
 export const CONTAINER_NODE: FieldNode = {
   kind: 'object',
   properties: {
     name: required(STRICT),
     image: required(CHECKED),
-    command: optional({ kind: 'array', items: FREE }),
-    args: optional({ kind: 'array', items: FREE }),
-    env_vars: optional({ kind: 'array', items: ENV_VAR }),
+    command: optional({ kind: 'array', items: FREE, maxItems: MAX_LIST_ITEMS }),
+    args: optional({ kind: 'array', items: FREE, maxItems: MAX_LIST_ITEMS }),
+    env_vars: optional({ kind: 'array', items: ENV_VAR, maxItems: MAX_LIST_ITEMS }),
     working_dir: optional(FREE),
     image_pull_policy: optional(STRICT),
     resources: optional({ kind: 'object', properties: { requests: optional(RESOURCE_LIST), limits: optional(RESOURCE_LIST) } }),
@@ -76,10 +81,10 @@ export const BODY_NODE: FieldNode = {
     description: optional(FREE),
     scope: optional(STRICT),
     project_id: optional(STRICT),
-    containers: required({ kind: 'array', items: CONTAINER_NODE }),
+    containers: required({ kind: 'array', items: CONTAINER_NODE, maxItems: MAX_CONTAINERS }),
     ttl_seconds_after_finished: optional(INTEGER),
     backoff_limit: optional(INTEGER),
-    labels: optional({ kind: 'map', values: STRICT }),
+    labels: optional({ kind: 'map', values: STRICT, maxEntries: MAX_LABELS }),
   },
 };
 
@@ -114,6 +119,40 @@ export function pathsOverlap(a: Path, b: Path): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Tells whether a path lies past the size limit of an array or map on its way,
+ * such as `containers[32].name`. The service reports an over-long array or map
+ * once and does not check the items past its limit.
+ */
+export function isPastLimit(body: Json, path: Path): boolean {
+  let node: FieldNode | undefined = BODY_NODE;
+  let value: Json | undefined = body;
+  for (const segment of path) {
+    if (node === undefined || value === undefined) {
+      return false;
+    }
+    if (node.kind === 'array' && Array.isArray(value) && typeof segment === 'number') {
+      if (segment >= node.maxItems) {
+        return true;
+      }
+      node = node.items;
+      value = value[segment];
+    } else if (node.kind === 'map' && isPlainObject(value) && typeof segment === 'string') {
+      if (Object.keys(value).indexOf(segment) >= node.maxEntries) {
+        return true;
+      }
+      node = node.values;
+      value = value[segment];
+    } else if (node.kind === 'object' && isPlainObject(value) && typeof segment === 'string') {
+      node = node.properties[segment]?.node;
+      value = value[segment];
+    } else {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** Copies a JSON value, keeping own `__proto__` keys as ordinary properties. */
@@ -175,7 +214,7 @@ export const CONTENT_FIELDS = [
 
 /** Returns the stored form of an accepted `containers` value: nulls dropped and `value` of a variable defaulting to "". */
 function normalizeContainers(containers: Json): Json[] {
-  const cleaned = dropDeclaredNulls(containers, { kind: 'array', items: CONTAINER_NODE });
+  const cleaned = dropDeclaredNulls(containers, { kind: 'array', items: CONTAINER_NODE, maxItems: MAX_CONTAINERS });
   if (!Array.isArray(cleaned)) {
     throw new Error(`containers is not an array: ${JSON.stringify(containers)}`);
   }

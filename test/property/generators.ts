@@ -10,6 +10,7 @@ import {
   BODY_NODE,
   cloneJson,
   formatPath,
+  isPastLimit,
   isPlainObject,
   MAX_INT32,
   pathsOverlap,
@@ -26,7 +27,7 @@ export const PROJECTS = ['proj-a', 'proj-b', 'proj-c'] as const;
 /** Whether a body is for `POST` (all rules of a create) or `PUT` (a partial update). */
 export type BodyMode = 'create' | 'update';
 
-/** What the service must answer to a generated body. */
+/** The response that a generated body must get. */
 export type Expectation =
   /** The body is valid: `201` or `200`, or `409` when the name is taken. */
   | { readonly kind: 'valid' }
@@ -37,7 +38,7 @@ export type Expectation =
   /** The outcome depends on more than the generator tracks; only the general invariants apply. */
   | { readonly kind: 'unknown' };
 
-/** A generated body, the mutations applied to it, and what the service must answer. */
+/** A generated body, the mutations applied to it, and the response it must get. */
 export interface GeneratedBody {
   readonly body: Json;
   readonly mutations: readonly string[];
@@ -124,7 +125,11 @@ export const imageReference = (): fc.Arbitrary<string> =>
     { arbitrary: fc.stringMatching(/^[a-z0-9]{1,12}(\/[a-z0-9._-]{1,12}){0,2}:[a-z0-9._-]{1,10}$/), weight: 3 },
     {
       arbitrary: fc
-        .string({ unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 })
+        .string({
+          unit: fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), oddButValid),
+          minLength: 1,
+          maxLength: 20,
+        })
         .map((text) => text.replace(/[\p{White_Space}\u0000]/gu, ''))
         .filter((text) => text.length > 0),
       weight: 2,
@@ -178,6 +183,7 @@ export function quantitySpellings(nanos: bigint): string[] {
   for (const [suffix, pow10] of DECIMAL_SUFFIXES) {
     spellings.push(decimalText(nanos, 9 + pow10) + suffix);
   }
+
   let mantissa = nanos;
   let exponent = -9;
   while (mantissa > 0n && mantissa % 10n === 0n) {
@@ -185,6 +191,7 @@ export function quantitySpellings(nanos: bigint): string[] {
     exponent += 1;
   }
   spellings.push(`${mantissa}e${exponent}`, `${mantissa}E${exponent}`);
+
   if (nanos % NANOS_PER_UNIT === 0n) {
     const units = nanos / NANOS_PER_UNIT;
     for (const [suffix, pow2] of BINARY_SUFFIXES) {
@@ -193,6 +200,7 @@ export function quantitySpellings(nanos: bigint): string[] {
       }
     }
   }
+
   const plain = decimalText(nanos, 9);
   spellings.push(`+${plain}`);
   if (plain.startsWith('0.')) {
@@ -215,7 +223,7 @@ const quantityText = (nanos: bigint, pick: number): string => {
 type ResourceName = 'cpu' | 'memory' | 'nvidia.com/gpu';
 export const RESOURCE_NAMES: readonly ResourceName[] = ['cpu', 'memory', 'nvidia.com/gpu'];
 
-/** A non-negative amount of a resource in nano units; GPU amounts are whole. */
+/** Generates a non-negative amount of a resource in nano units. GPU amounts are whole. */
 const resourceAmount = (resource: ResourceName): fc.Arbitrary<bigint> => {
   switch (resource) {
     case 'cpu':
@@ -233,26 +241,30 @@ const resourceAmount = (resource: ResourceName): fc.Arbitrary<bigint> => {
   }
 };
 
+/** A resource in one container: whether it has a request, a limit or both, two amounts, and how to spell them. */
+const resourceChoice = (resource: ResourceName) =>
+  fc.record({
+    mode: fc.constantFrom('none', 'request', 'limit', 'both'),
+    low: resourceAmount(resource),
+    high: resourceAmount(resource),
+    spellRequest: fc.nat(),
+    spellLimit: fc.nat(),
+  });
+
 /** Requests and limits where each request is at most its limit, in varied spellings. */
 export const resources = (): fc.Arbitrary<JsonObject> =>
   fc
-    .tuple(
-      ...RESOURCE_NAMES.map((resource) =>
-        fc.record({
-          mode: fc.constantFrom('none', 'request', 'limit', 'both'),
-          low: resourceAmount(resource),
-          high: resourceAmount(resource),
-          spellRequest: fc.nat(),
-          spellLimit: fc.nat(),
-        }),
-      ),
-      fc.constantFrom('both', 'requests', 'limits', 'empty'),
-    )
-    .map(([cpu, memory, gpu, lists]) => {
+    .record({
+      cpu: resourceChoice('cpu'),
+      memory: resourceChoice('memory'),
+      gpu: resourceChoice('nvidia.com/gpu'),
+      lists: fc.constantFrom('both', 'requests', 'limits', 'empty'),
+    })
+    .map(({ cpu, memory, gpu, lists }) => {
       const requests: JsonObject = {};
       const limits: JsonObject = {};
-      [cpu, memory, gpu].forEach((choice, index) => {
-        const resource = RESOURCE_NAMES[index] as ResourceName;
+      const choices: [ResourceName, typeof cpu][] = [['cpu', cpu], ['memory', memory], ['nvidia.com/gpu', gpu]];
+      for (const [resource, choice] of choices) {
         const [request, limit] = choice.low <= choice.high ? [choice.low, choice.high] : [choice.high, choice.low];
         if (choice.mode === 'request' || choice.mode === 'both') {
           requests[resource] = quantityText(request, choice.spellRequest);
@@ -260,7 +272,7 @@ export const resources = (): fc.Arbitrary<JsonObject> =>
         if (choice.mode === 'limit' || choice.mode === 'both') {
           limits[resource] = quantityText(limit, choice.spellLimit);
         }
-      });
+      }
       const result: JsonObject = {};
       if (lists === 'both' || lists === 'requests') {
         result.requests = requests;
@@ -457,7 +469,10 @@ function setAt(body: Json, path: Path, value: Json): boolean {
   return false;
 }
 
-/** Returns the object at a path, creating empty objects on the way where nothing is; undefined when a value of another type is in the way. */
+/**
+ * Returns the object at a path and creates empty objects where the path has none.
+ * Returns undefined when a value of another type is in the way.
+ */
 function objectAt(body: Json, path: Path): JsonObject | undefined {
   let current: Json = body;
   for (const segment of path) {
@@ -479,6 +494,13 @@ function objectAt(body: Json, path: Path): JsonObject | undefined {
   return isPlainObject(current) ? current : undefined;
 }
 
+/** The response that one mutation leads to. `invalid` keeps paths, because their check waits for the final body. */
+type OutcomeExpectation =
+  | { readonly kind: 'valid' }
+  | { readonly kind: 'invalid'; readonly paths: readonly Path[] }
+  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'unknown' };
+
 /** The effect of one mutation, for combining expectations. */
 interface Outcome {
   readonly label: string;
@@ -486,7 +508,7 @@ interface Outcome {
   readonly touched: readonly Path[];
   /** Paths whose values the expectation relies on. */
   readonly depends: readonly Path[];
-  readonly expectation: Expectation;
+  readonly expectation: OutcomeExpectation;
 }
 
 /** The parameters of one mutation; `pick` and `variant` choose among the options the body offers. */
@@ -511,9 +533,9 @@ export type MutationOp =
   | 'not-an-object'
   | 'prototype-key';
 
-const invalid = (path: Path): Expectation => ({ kind: 'invalid', fields: [formatPath(path)] });
-const UNKNOWN: Expectation = { kind: 'unknown' };
-const VALID: Expectation = { kind: 'valid' };
+const invalid = (path: Path): OutcomeExpectation => ({ kind: 'invalid', paths: [path] });
+const UNKNOWN: OutcomeExpectation = { kind: 'unknown' };
+const VALID: OutcomeExpectation = { kind: 'valid' };
 
 const WRONG_VALUES: Record<FieldNode['kind'], readonly Json[]> = {
   string: [5, true, [], {}, 1.5, -1, [['x']]],
@@ -552,90 +574,100 @@ function filled(length: number, variant: number): string {
   return (FILLERS[variant % FILLERS.length] ?? 'a').repeat(length);
 }
 
-function uniqueContainerName(body: Json, wanted: string): string {
-  const taken = new Set(containerPaths(body).map((path) => (getAt(body, [...path, 'name']) as string | undefined) ?? ''));
-  let name = wanted;
-  for (let digit = 0; taken.has(name); digit += 1) {
-    name = `${wanted.slice(0, -1)}${digit % 10}`;
+/** Returns `preferred`, or `preferred` with another last digit when a container already has that name. */
+function uniqueContainerName(body: Json, preferred: string): string {
+  const usedNames = new Set(containerPaths(body).map((path) => (getAt(body, [...path, 'name']) as string | undefined) ?? ''));
+  let name = preferred;
+  for (let digit = 0; usedNames.has(name); digit += 1) {
+    name = `${preferred.slice(0, -1)}${digit % 10}`;
   }
   return name;
 }
+
+/** Builds a label key prefix of `length` characters: DNS labels of at most 63 characters joined by dots. */
+function dnsPrefix(length: number): string {
+  const parts: string[] = [];
+  let remaining = length;
+  while (remaining > 0) {
+    const part = Math.min(63, remaining);
+    parts.push('a'.repeat(part));
+    remaining -= part + 1;
+  }
+  return parts.join('.');
+}
+
+/** One boundary case, which sets a value at or just past a limit and records whether the body stays valid. */
+type BoundaryCase = (body: JsonObject, spec: MutationSpec, containerPath: Path | undefined, mode: BodyMode) => Outcome | undefined;
+
+function boundary(path: Path | undefined, value: Json, valid: boolean, label: string, body: JsonObject): Outcome | undefined {
+  if (path === undefined || !setAt(body, path, value)) {
+    return undefined;
+  }
+  return { label: `${label} at ${formatPath(path)}`, touched: [path], depends: [path], expectation: valid ? VALID : invalid(path) };
+}
+
+function labelBoundary(key: string, value: string, valid: boolean, label: string, body: JsonObject): Outcome | undefined {
+  setAt(body, ['labels'], { [key]: value });
+  return { label, touched: [['labels']], depends: [['labels']], expectation: valid ? VALID : invalid(['labels', key]) };
+}
+
+const inContainer = (containerPath: Path | undefined, ...rest: Path): Path | undefined => (containerPath === undefined ? undefined : [...containerPath, ...rest]);
+
+const BOUNDARY_CASES: readonly BoundaryCase[] = [
+  (body, spec) => boundary(['name'], filled(128, spec.pick), true, '128 code points', body),
+  (body, spec) => boundary(['name'], filled(129, spec.pick), false, '129 code points', body),
+  // 256 code points as sent, 128 after NFC composes each e + U+0301.
+  (body) => boundary(['name'], 'e\u0301'.repeat(128), true, '128 code points after NFC', body),
+  (body) => boundary(['name'], 'e\u0301'.repeat(129), false, '129 code points after NFC', body),
+  // U+0344 decomposes into two code points under NFC, so 65 of them become 130.
+  (body) => boundary(['name'], '\u0344'.repeat(64), true, '64 U+0344, 128 code points after NFC', body),
+  (body) => boundary(['name'], '\u0344'.repeat(65), false, '65 U+0344, 130 code points after NFC', body),
+  (body, spec) => boundary(['description'], filled(4096, spec.pick), true, '4096 code points', body),
+  (body, spec) => boundary(['description'], filled(4097, spec.pick), false, '4097 code points', body),
+  (body, spec, at) => boundary(inContainer(at, 'image'), filled(1024, spec.pick), true, '1024 code points', body),
+  (body, spec, at) => boundary(inContainer(at, 'image'), filled(1025, spec.pick), false, '1025 code points', body),
+  (body, _spec, at) => boundary(inContainer(at, 'name'), uniqueContainerName(body, `c${'x'.repeat(61)}0`), true, '63 characters', body),
+  (body, _spec, at) => boundary(inContainer(at, 'name'), uniqueContainerName(body, `c${'x'.repeat(62)}0`), false, '64 characters', body),
+  (body, _spec, _at, mode) => {
+    // 128 characters are valid for a project template, and a global template rejects any project_id.
+    // An update merges the scope with the stored one, which the generator does not know.
+    const scope = body.scope ?? 'project';
+    let expectation: OutcomeExpectation = UNKNOWN;
+    if (mode === 'create' && scope === 'project') {
+      expectation = VALID;
+    } else if (mode === 'create' && scope === 'global') {
+      expectation = invalid(['project_id']);
+    }
+    setAt(body, ['project_id'], `p${'-'.repeat(126)}1`);
+    return { label: '128 characters at project_id', touched: [['project_id']], depends: [['project_id'], ['scope']], expectation };
+  },
+  (body) => boundary(['project_id'], `p${'-'.repeat(127)}1`, false, '129 characters', body),
+  (body) => boundary(['labels'], Object.fromEntries(Array.from({ length: 64 }, (_, index) => [`k${index}`, `v${index}`])), true, '64 labels', body),
+  (body) => boundary(['labels'], Object.fromEntries(Array.from({ length: 65 }, (_, index) => [`k${index}`, `v${index}`])), false, '65 labels', body),
+  (body) => labelBoundary('k'.repeat(63), 'v', true, 'label name of 63 characters', body),
+  (body) => labelBoundary('k'.repeat(64), 'v', false, 'label name of 64 characters', body),
+  (body) => labelBoundary(`${dnsPrefix(253)}/k`, 'v', true, 'label prefix of 253 characters', body),
+  (body) => labelBoundary(`${dnsPrefix(254)}/k`, 'v', false, 'label prefix of 254 characters', body),
+  (body) => labelBoundary('team', 'v'.repeat(63), true, 'label value of 63 characters', body),
+  (body) => labelBoundary('team', 'v'.repeat(64), false, 'label value of 64 characters', body),
+  (body) => boundary(['containers'], Array.from({ length: 32 }, (_, index) => ({ name: `c${index}`, image: 'busybox' })), true, '32 containers', body),
+  (body) => boundary(['containers'], Array.from({ length: 33 }, (_, index) => ({ name: `c${index}`, image: 'busybox' })), false, '33 containers', body),
+  (body, spec, at) => boundary(inContainer(at, spec.pick % 2 === 0 ? 'command' : 'args'), Array.from({ length: 256 }, (_, index) => `a${index}`), true, '256 items', body),
+  (body, spec, at) => boundary(inContainer(at, spec.pick % 2 === 0 ? 'command' : 'args'), Array.from({ length: 257 }, (_, index) => `a${index}`), false, '257 items', body),
+  (body, _spec, at) => boundary(inContainer(at, 'env_vars'), Array.from({ length: 256 }, (_, index) => ({ name: `V${index}`, value: `${index}` })), true, '256 variables', body),
+  (body, _spec, at) => boundary(inContainer(at, 'env_vars'), Array.from({ length: 257 }, (_, index) => ({ name: `V${index}`, value: `${index}` })), false, '257 variables', body),
+  ...[MAX_INT32, MAX_INT32 + 1, -1, 0].map(
+    (value): BoundaryCase =>
+      (body, spec) => boundary([spec.pick % 2 === 0 ? 'ttl_seconds_after_finished' : 'backoff_limit'], value, value >= 0 && value <= MAX_INT32, `value ${value}`, body),
+  ),
+];
 
 function mutateBoundary(body: Json, spec: MutationSpec, mode: BodyMode): Outcome | undefined {
   if (!isPlainObject(body)) {
     return undefined;
   }
-  const containerPath = pickFrom(containerPaths(body), spec.pick);
-  const cases = 22;
-  const choice = spec.variant % cases;
-  const at = (path: Path, value: Json, valid: boolean, label: string, depends: readonly Path[] = [path]): Outcome | undefined =>
-    setAt(body, path, value) ? { label: `${label} at ${formatPath(path)}`, touched: [path], depends, expectation: valid ? VALID : invalid(path) } : undefined;
-  switch (choice) {
-    case 0:
-    case 1:
-      return at(['name'], filled(128 + choice, spec.pick), choice === 0, `${128 + choice} code points`);
-    case 2:
-    case 3:
-      return at(['description'], filled(4096 + choice - 2, spec.pick), choice === 2, `${4096 + choice - 2} code points`);
-    case 4:
-    case 5:
-      return containerPath === undefined ? undefined : at([...containerPath, 'image'], filled(1024 + choice - 4, spec.pick), choice === 4, `${1024 + choice - 4} code points`);
-    case 6:
-    case 7: {
-      if (containerPath === undefined) {
-        return undefined;
-      }
-      const name = uniqueContainerName(body, `c${'x'.repeat(61 + choice - 6)}0`);
-      return at([...containerPath, 'name'], name, choice === 6, `${name.length} characters`);
-    }
-    case 8:
-    case 9: {
-      const projectId = `p${'-'.repeat(126 + choice - 8)}1`;
-      if (choice === 9) {
-        return at(['project_id'], projectId, false, '129 characters');
-      }
-      // 128 characters are valid for a project template; a global template rejects any project_id.
-      const scope = body.scope ?? 'project';
-      const expectation: Expectation = mode === 'update' ? UNKNOWN : scope === 'project' ? VALID : scope === 'global' ? invalid(['project_id']) : UNKNOWN;
-      setAt(body, ['project_id'], projectId);
-      return { label: '128 characters at project_id', touched: [['project_id']], depends: [['project_id'], ['scope']], expectation };
-    }
-    case 10:
-    case 11: {
-      const count = 64 + choice - 10;
-      const map = Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, `v${index}`]));
-      return at(['labels'], map, choice === 10, `${count} labels`);
-    }
-    case 12:
-    case 13: {
-      const count = 32 + choice - 12;
-      const list = Array.from({ length: count }, (_, index) => ({ name: `c${index}`, image: 'busybox' }));
-      return at(['containers'], list, choice === 12, `${count} containers`);
-    }
-    case 14:
-    case 15: {
-      if (containerPath === undefined) {
-        return undefined;
-      }
-      const count = 256 + choice - 14;
-      const field = spec.pick % 2 === 0 ? 'command' : 'args';
-      return at([...containerPath, field], Array.from({ length: count }, (_, index) => `a${index}`), choice === 14, `${count} items`);
-    }
-    case 16:
-    case 17: {
-      if (containerPath === undefined) {
-        return undefined;
-      }
-      const count = 256 + choice - 16;
-      const variables = Array.from({ length: count }, (_, index) => ({ name: `V${index}`, value: `${index}` }));
-      return at([...containerPath, 'env_vars'], variables, choice === 16, `${count} variables`);
-    }
-    default: {
-      const field = spec.pick % 2 === 0 ? 'ttl_seconds_after_finished' : 'backoff_limit';
-      const value = [MAX_INT32, MAX_INT32 + 1, -1, 0][choice - 18] ?? 0;
-      return at([field], value, value >= 0 && value <= MAX_INT32, `value ${value}`);
-    }
-  }
+  const boundaryCase = BOUNDARY_CASES[spec.variant % BOUNDARY_CASES.length] as BoundaryCase;
+  return boundaryCase(body, spec, pickFrom(containerPaths(body), spec.pick), mode);
 }
 
 /** Field names that the schema does not define but that a client might send. */
@@ -733,7 +765,7 @@ function mutateDuplicateContainer(body: Json, spec: MutationSpec): Outcome | und
     return undefined;
   }
   const copyPath: Path = ['containers', list.length];
-  list.push({ ...cloneJson(source), image: 'alpine:3' });
+  list.push({ name: source.name, image: 'alpine:3' });
   return {
     label: `duplicate container name ${JSON.stringify(source.name)} at ${formatPath(copyPath)}`,
     touched: [copyPath],
@@ -775,8 +807,9 @@ function mutateDuplicateEnvVar(body: Json, spec: MutationSpec): Outcome | undefi
 /** Characters to insert: unpaired surrogates and NUL, which every string rejects, and valid but unusual characters. */
 export const ODD_CHARACTERS = ['\ud800', '\udfff', '\u0000', '\u202e', '\u200d', '😀', '１２３', '\u200b', '\ufeff', '\u0301', 'Ａ', '\u0085', '\u3000'];
 
-function isAlwaysRejected(character: string): boolean {
-  return character === '\u0000' || !character.isWellFormed();
+/** Tells whether every string field rejects this text: it has NUL or an unpaired surrogate. */
+function isAlwaysRejected(text: string): boolean {
+  return text.includes('\u0000') || !text.isWellFormed();
 }
 
 function insertAt(text: string, character: string, position: number): string {
@@ -794,24 +827,28 @@ function mutateOddUnicode(body: Json, spec: MutationSpec): Outcome | undefined {
   if (target === undefined) {
     return undefined;
   }
+
   const { entry } = target;
+  const position = Math.floor(spec.variant / ODD_CHARACTERS.length);
   if (target.renameKey) {
     const map = getAt(body, entry.path.slice(0, -1));
     const oldKey = entry.path[entry.path.length - 1] as string;
     if (!isPlainObject(map)) {
       return undefined;
     }
-    const newKey = insertAt(oldKey, character, Math.floor(spec.variant / ODD_CHARACTERS.length));
+    const newKey = insertAt(oldKey, character, position);
     const value = map[oldKey] as Json;
     delete map[oldKey];
     const newPath = [...entry.path.slice(0, -1), newKey];
     setAt(body, newPath, value);
     return { label: `label key ${JSON.stringify(newKey)}`, touched: [entry.path, newPath], depends: [newPath], expectation: invalid(newPath) };
   }
-  const text = insertAt(getAt(body, entry.path) as string, character, Math.floor(spec.variant / ODD_CHARACTERS.length));
+
+  const text = insertAt(getAt(body, entry.path) as string, character, position);
   setAt(body, entry.path, text);
   const rule: TextRule = entry.node.kind === 'string' ? entry.node.text : 'free';
-  const rejected = isAlwaysRejected(character) || rule === 'strict';
+  // The result decides, not the character: a high surrogate inserted before a lone low one makes a valid pair.
+  const rejected = isAlwaysRejected(text) || rule === 'strict';
   return {
     label: `${JSON.stringify(character)} inserted at ${formatPath(entry.path)}`,
     touched: [entry.path],
@@ -829,28 +866,37 @@ function mutateNull(body: Json, spec: MutationSpec, mode: BodyMode): Outcome | u
   const topLevel = path.length === 1 ? (path[0] as string) : undefined;
   const hasProject = body.project_id !== undefined && body.project_id !== null;
   setAt(body, path, null);
-  const outcome = (expectation: Expectation, depends: readonly Path[] = [path]): Outcome => ({
+  const outcome = (expectation: OutcomeExpectation, depends: readonly Path[] = [path]): Outcome => ({
     label: `null at ${formatPath(path)}`,
     touched: [path],
     depends,
     expectation,
   });
+
+  // Inside an array or a label map, null is a value of the wrong type, not an absent field.
   if (entry.parent === 'array' || entry.parent === 'map') {
     return outcome(invalid(path));
   }
   if (mode === 'update' && topLevel !== undefined) {
-    // In an update, null resets a top-level field; name, scope and containers cannot be reset.
+    // In an update, null resets a top-level field, except name, scope and containers, which cannot be reset.
     if (topLevel === 'name' || topLevel === 'scope' || topLevel === 'containers') {
       return outcome(invalid(path));
     }
     return outcome(topLevel === 'project_id' ? UNKNOWN : VALID);
   }
+
+  // On create, and inside containers on update, null means "not given".
   if (entry.required) {
     return outcome(invalid(path));
   }
   if (topLevel === 'project_id') {
     const scope = body.scope ?? 'project';
-    const expectation = scope === 'project' ? invalid(['project_id']) : scope === 'global' ? VALID : UNKNOWN;
+    let expectation: OutcomeExpectation = UNKNOWN;
+    if (scope === 'project') {
+      expectation = invalid(['project_id']);
+    } else if (scope === 'global') {
+      expectation = VALID;
+    }
     return outcome(expectation, [['scope'], ['project_id']]);
   }
   if (topLevel === 'scope') {
@@ -881,7 +927,7 @@ function mutatePrototypeKey(body: Json, spec: MutationSpec): Outcome | undefined
   return { label: `${key} key at ${formatPath(path) || 'the root'}`, touched: [path], depends: [path], expectation: { kind: 'status', status: 400 } };
 }
 
-/** Applies mutations to a copy of a valid body and combines what each one makes the service answer. */
+/** Applies mutations to a copy of a valid body and combines the responses they lead to. */
 export function applyMutations(base: JsonObject, specs: readonly MutationSpec[], mode: BodyMode): GeneratedBody {
   let body: Json = cloneJson(base);
   const outcomes: Outcome[] = [];
@@ -939,19 +985,43 @@ export function applyMutations(base: JsonObject, specs: readonly MutationSpec[],
     }
     outcomes.push(outcome);
   }
-  return { body, mutations: outcomes.map((outcome) => outcome.label), expectation: combine(outcomes, dropped) };
+  // The JSON parser rejects these keys before anything else, wherever earlier mutations moved them.
+  const expectation: Expectation = hasPrototypeKey(body) ? { kind: 'status', status: 400 } : combine(body, outcomes, dropped);
+  return { body, mutations: outcomes.map((outcome) => outcome.label), expectation };
 }
 
-function combine(outcomes: readonly Outcome[], dropped: boolean): Expectation {
+/** Tells whether a value has a `__proto__` key, or a `constructor` key whose object has a `prototype` key, at any depth. */
+function hasPrototypeKey(value: Json): boolean {
+  if (Array.isArray(value)) {
+    return value.some(hasPrototypeKey);
+  }
+  if (!isPlainObject(value)) {
+    return false;
+  }
+  if (Object.hasOwn(value, '__proto__')) {
+    return true;
+  }
+  const constructor = Object.hasOwn(value, 'constructor') ? value.constructor : undefined;
+  if (isPlainObject(constructor) && Object.hasOwn(constructor, 'prototype')) {
+    return true;
+  }
+  return Object.values(value).some(hasPrototypeKey);
+}
+
+function combine(body: Json, outcomes: readonly Outcome[], dropped: boolean): Expectation {
   const status = outcomes.find((outcome) => outcome.expectation.kind === 'status');
-  if (status !== undefined) {
-    return status.expectation;
+  if (status !== undefined && status.expectation.kind === 'status') {
+    return { kind: 'status', status: status.expectation.status };
   }
-  const fields = outcomes.flatMap((outcome) => (outcome.expectation.kind === 'invalid' ? outcome.expectation.fields : []));
-  if (fields.length > 0) {
-    return { kind: 'invalid', fields: [...new Set(fields)] };
+  const paths = outcomes.flatMap((outcome) => (outcome.expectation.kind === 'invalid' ? outcome.expectation.paths : []));
+  const checked = paths.filter((path) => !isPastLimit(body, path));
+  if (checked.length > 0) {
+    return { kind: 'invalid', fields: [...new Set(checked.map(formatPath))] };
   }
-  return !dropped && outcomes.every((outcome) => outcome.expectation.kind === 'valid') ? VALID : UNKNOWN;
+  if (paths.length > 0) {
+    return { kind: 'unknown' };
+  }
+  return !dropped && outcomes.every((outcome) => outcome.expectation.kind === 'valid') ? { kind: 'valid' } : { kind: 'unknown' };
 }
 
 /** A JSON value without keys that the JSON parser rejects as prototype pollution. */
@@ -979,13 +1049,13 @@ const mutationSpec = (): fc.Arbitrary<MutationSpec> =>
     value: fc.oneof({ arbitrary: safeJsonValue(), weight: 3 }, { arbitrary: fc.constant(null), weight: 1 }),
   });
 
-/** A create body with one to three mutations, and what the service must answer. */
+/** A create body with one to three mutations, and the response it must get. */
 export const mutatedCreateBody = (options: { names?: fc.Arbitrary<string> } = {}): fc.Arbitrary<GeneratedBody> =>
   fc
     .tuple(validCreateBody(options), fc.array(mutationSpec(), { minLength: 1, maxLength: 3 }))
     .map(([base, specs]) => applyMutations(base, specs, 'create'));
 
-/** An update body with one to three mutations, and what the service must answer. */
+/** An update body with one to three mutations, and the response it must get. */
 export const mutatedUpdateBody = (options: { names?: fc.Arbitrary<string> } = {}): fc.Arbitrary<GeneratedBody> =>
   fc
     .tuple(validUpdateBody(options), fc.array(mutationSpec(), { minLength: 1, maxLength: 3 }))
@@ -994,14 +1064,14 @@ export const mutatedUpdateBody = (options: { names?: fc.Arbitrary<string> } = {}
 /** A create body, valid or mutated. */
 export const createBody = (): fc.Arbitrary<GeneratedBody> =>
   fc.oneof(
-    { arbitrary: validCreateBody().map((body): GeneratedBody => ({ body, mutations: [], expectation: VALID })), weight: 1 },
+    { arbitrary: validCreateBody().map((body): GeneratedBody => ({ body, mutations: [], expectation: { kind: 'valid' } })), weight: 1 },
     { arbitrary: mutatedCreateBody(), weight: 3 },
   );
 
 /** An update body, valid or mutated. */
 export const updateBody = (): fc.Arbitrary<GeneratedBody> =>
   fc.oneof(
-    { arbitrary: validUpdateBody().map((body): GeneratedBody => ({ body, mutations: [], expectation: VALID })), weight: 1 },
+    { arbitrary: validUpdateBody().map((body): GeneratedBody => ({ body, mutations: [], expectation: { kind: 'valid' } })), weight: 1 },
     { arbitrary: mutatedUpdateBody(), weight: 3 },
   );
 
