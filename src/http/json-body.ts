@@ -108,7 +108,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     try {
       done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (error) {
-      // secure-json-parse reports a forbidden key as a SyntaxError too, so it is told apart by its message.
+      // secure-json-parse reports a forbidden key as a SyntaxError too, so its message distinguishes the two.
       const reason = /forbidden prototype property/.test((error as Error).message)
         ? { en: 'it contains a "__proto__" or "constructor.prototype" key, which is not allowed', zh: '包含不允许的 "__proto__" 或 "constructor.prototype" 键' }
         : describeSyntaxError(error as Error);

@@ -32,7 +32,7 @@ export function registerQueryParameterLimit(app: FastifyInstance): void {
   });
 }
 
-/** The rate-limit key: the user for an authenticated request, the client address otherwise. */
+/** Returns the rate-limit key: the user for an authenticated request, the client address otherwise. */
 function rateLimitKey(request: FastifyRequest): string {
   const principal = (request as Partial<Pick<FastifyRequest, 'principal'>>).principal;
   return principal === undefined ? `address:${request.ip}` : `user:${principal.userId}`;

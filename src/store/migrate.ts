@@ -15,7 +15,7 @@ export async function migrateToLatest(db: Kysely<any>, dialect: MigrationDialect
   const migrator = new Migrator({
     db,
     provider: new TemplateMigrationProvider(dialect),
-    // Kysely looks for its own tables in every schema unless told which, so a schema of our own must be named.
+    // Kysely looks for its own tables in every schema unless it is given one, so a schema of our own must be named.
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -12,9 +12,9 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** Maximum connections in the pool. */
   readonly poolSize: number;
-  /** Longest a statement may run before PostgreSQL cancels it, in milliseconds. */
+  /** Maximum time a statement may run before PostgreSQL cancels it, in milliseconds. */
   readonly statementTimeoutMs: number;
-  /** Longest to wait for a new connection, in milliseconds. */
+  /** Maximum time to wait for a new connection, in milliseconds. */
   readonly connectionTimeoutMs: number;
   /** Schema for the tables; `public` unless set. Tests use one schema each. */
   readonly schema?: string;
@@ -22,7 +22,7 @@ export interface PostgresStoreOptions {
   readonly onConnectionError?: (error: Error) => void;
 }
 
-/** SQLSTATE classes and codes for which the API answers 503: the database is down, restarting, overloaded or too slow. */
+/** SQLSTATE classes and codes for which the API responds 503, because the database is down, restarting, overloaded or too slow. */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^40001$|^40P01$/;
 
 /** Node.js network error codes of a lost or refused connection. */

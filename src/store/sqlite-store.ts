@@ -18,7 +18,7 @@ export interface SqliteStoreOptions {
   readonly synchronous: 'full' | 'normal';
 }
 
-/** Result codes for which the API answers 503 rather than 500: the database is busy or its storage failed. */
+/** Result codes for which the API responds 503 rather than 500, because the database is busy or its storage failed. */
 const UNAVAILABLE_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_READONLY']);
 
 function sqliteCode(error: unknown): string | undefined {

@@ -21,7 +21,7 @@ export interface TemplateJsonView {
   readonly json: string;
 }
 
-/** Which templates a caller may see. */
+/** The set of templates a caller may see. */
 export type Visibility =
   | { readonly kind: 'all' }
   | { readonly kind: 'global-and-projects'; readonly projectIds: readonly string[] };
@@ -68,7 +68,7 @@ export class IdConflictError extends Error {
   }
 }
 
-/** Raised when the database cannot be reached or stays locked past its timeout; the API answers 503. */
+/** Raised when the database cannot be reached or stays locked past its timeout; the API responds 503. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -116,7 +116,7 @@ export interface TemplateStore {
    * database stores implement it.
    */
   scan?(afterId: string | undefined, limit: number): Promise<StoredTemplate[]>;
-  /** Checks that the database answers; raises otherwise. */
+  /** Checks that the database responds to a query; raises otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
