@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, TokenVerifier } from '../auth/token-verifier.js';
 
 declare module 'fastify' {
@@ -37,9 +37,16 @@ export function createAuthenticationHooks(verifier: TokenVerifier): Authenticati
       }
       request.principal = principal;
       const templateId = (request.params as { template_id?: string } | undefined)?.template_id;
-      const log = request.log.child(templateId === undefined ? { user_id: principal.userId } : { user_id: principal.userId, template_id: templateId });
-      request.log = log;
-      reply.log = log;
+      const bindings: Record<string, string> = templateId === undefined ? { user_id: principal.userId } : { user_id: principal.userId, template_id: templateId };
+      // Fastify gives each request a child logger of its own, so adding bindings to it is cheaper than another child.
+      const log = request.log as FastifyBaseLogger & { setBindings?: (bindings: Record<string, string>) => void };
+      if (typeof log.setBindings === 'function') {
+        log.setBindings(bindings);
+      } else {
+        const child = request.log.child(bindings);
+        request.log = child;
+        reply.log = child;
+      }
     },
     async requireAuthentication(request) {
       if (failures.has(request)) {
