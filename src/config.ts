@@ -113,7 +113,7 @@ function readStore(env: Environment, problems: string[]): StoreConfig {
     };
   }
   problems.push(
-    `DATABASE_URL is invalid: it must start with "sqlite:" (followed by a file path) or "postgres://"; got a value starting with ${JSON.stringify(url.slice(0, 12))}.`,
+    `DATABASE_URL is invalid: it must start with "sqlite:" (followed by a file path) or "postgres://"; got a value with the scheme ${JSON.stringify(url.split(':')[0]?.slice(0, 20) ?? '')}.`,
   );
   return { kind: 'sqlite', path: resolve('./data/job-templates.db'), busyTimeoutMs, synchronous };
 }
@@ -139,8 +139,10 @@ function readAuth(env: Environment, production: boolean, problems: string[]): Au
     }
   }
   if (jwksUrl !== undefined) {
-    if (!/^https?:\/\//.test(jwksUrl) || !URL.canParse(jwksUrl)) {
-      problems.push(`AUTH_JWKS_URL=${JSON.stringify(jwksUrl)} is invalid: use an http:// or https:// URL.`);
+    const parsed = /^https?:\/\//.test(jwksUrl) && URL.canParse(jwksUrl) ? new URL(jwksUrl) : undefined;
+    // fetch() refuses URLs with credentials, so they would fail every token; the value is not shown because of them.
+    if (parsed === undefined || parsed.username !== '' || parsed.password !== '') {
+      problems.push('AUTH_JWKS_URL is invalid: use an http:// or https:// URL without user name or password.');
     }
     return { kind: 'jwks', url: jwksUrl };
   }

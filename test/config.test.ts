@@ -162,3 +162,17 @@ describe('loadConfig limits', () => {
     expect(problems.join('\n')).toMatch(/RATE_LIMIT_PER_MINUTE="-5" is invalid/);
   });
 });
+
+describe('loadConfig secrets in messages', () => {
+  it('JWKS URL with credentials is rejected without showing them', () => {
+    const problems = problemsOf({ AUTH_JWKS_URL: 'https://svc:TopSecretPW@idp.example/jwks' });
+    expect(problems[0]).toMatch(/AUTH_JWKS_URL is invalid/);
+    expect(problems.join('\n')).not.toContain('TopSecretPW');
+  });
+
+  it('unknown database scheme does not show the password', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(problems[0]).toContain('"mysql"');
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+});

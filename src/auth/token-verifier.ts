@@ -236,6 +236,11 @@ function createPublicKeySource(pem: string): KeySource {
   }
 
   if (key.asymmetricKeyType === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048) {
+      // jose rejects RSA keys below 2048 bits at verification, which would fail every token.
+      throw new Error(`The RSA public key has ${bits} bits; use a key of at least 2048 bits.`);
+    }
     return { key, algorithms: ['RS256'] };
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
@@ -337,6 +342,9 @@ function invalidClaim(claim: string): AuthenticationError {
   return new AuthenticationError('invalid_claims', `The bearer token "${claim}" claim is missing or invalid.`);
 }
 
+/** Project IDs as templates store them; other entries of the `projects` claim are ignored. */
+const PROJECT_ID_CLAIM = /^[A-Za-z0-9._-]{1,128}$/;
+
 /** Longest accepted `sub` claim, in UTF-16 code units. */
 const MAX_SUBJECT_LENGTH = 1024;
 
@@ -352,7 +360,8 @@ function toPrincipal(payload: JWTPayload): Principal {
   }
 
   const roles = readStringArrayClaim(payload, 'roles');
-  const projects = readStringArrayClaim(payload, 'projects');
+  // Entries that cannot be project IDs can match no template, and some stores cannot even compare them (NUL).
+  const projects = readStringArrayClaim(payload, 'projects').filter((project) => PROJECT_ID_CLAIM.test(project));
 
   return {
     userId: sub,

@@ -11,7 +11,7 @@ import { parseTemplateRecord } from '../domain/template-record.js';
 import { IdConflictError, NameConflictError, type StoredTemplate, type TemplateStore } from '../store/template-store.js';
 import { CommandError, errorMessage, EXIT_FATAL, runCommand, runIfMainModule, type CommandIo } from './command.js';
 import { loadStoreConfig, openConfiguredStore } from './configured-store.js';
-import { readLines } from './json-lines.js';
+import { MAX_LINE_BYTES, readLines } from './json-lines.js';
 
 const COMMAND = 'import-templates';
 
@@ -92,6 +92,10 @@ async function importLines(input: Input, store: TemplateStore, counts: ImportCou
     stderr.write(`line ${lineNumber}: rejected: ${reason}\n`);
   };
   for await (const line of readLines(input.stream, input.name)) {
+    if (line.tooLong === true) {
+      reject(line.number, `the line is longer than ${MAX_LINE_BYTES} bytes.`);
+      continue;
+    }
     if (line.text === undefined) {
       reject(line.number, 'the line is not valid UTF-8.');
       continue;

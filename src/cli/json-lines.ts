@@ -1,12 +1,17 @@
 /** Splitting a byte stream into numbered lines for the JSON Lines import. */
 import { CommandError, errorMessage } from './command.js';
 
-/** One line of input, without its line break; `text` is undefined when the bytes are not valid UTF-8. */
+/** One line of input, without its line break; `text` is undefined when the bytes are not valid UTF-8 or the line is too long. */
 export interface InputLine {
   /** 1-based line number. */
   readonly number: number;
   readonly text: string | undefined;
+  /** True when the line was longer than {@link MAX_LINE_BYTES} and was dropped unread. */
+  readonly tooLong?: boolean;
 }
+
+/** Longest line read, in bytes: a template is at most a 1 MiB request body plus the server-set fields. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 const LINE_FEED = 0x0a;
 const BYTE_ORDER_MARK = '\uFEFF';
@@ -38,26 +43,41 @@ export async function* readLines(input: AsyncIterable<Uint8Array | string>, inpu
   };
 
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let number = 0;
+  // A line past the limit is dropped as it arrives, so that one huge line cannot exhaust memory.
+  const keep = (part: Buffer) => {
+    pendingBytes += part.length;
+    if (pendingBytes <= MAX_LINE_BYTES) {
+      pending.push(part);
+    } else {
+      pending = [];
+    }
+  };
+  const finishLine = (): InputLine => {
+    number += 1;
+    const line = pendingBytes > MAX_LINE_BYTES ? { number, text: undefined, tooLong: true } : decode(Buffer.concat(pending), number);
+    pending = [];
+    pendingBytes = 0;
+    return line;
+  };
   try {
     for await (const chunk of input) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       let start = 0;
       for (let end = bytes.indexOf(LINE_FEED); end !== -1; end = bytes.indexOf(LINE_FEED, start)) {
-        pending.push(bytes.subarray(start, end));
-        number += 1;
-        yield decode(Buffer.concat(pending), number);
-        pending = [];
+        keep(bytes.subarray(start, end));
+        yield finishLine();
         start = end + 1;
       }
       if (start < bytes.length) {
-        pending.push(bytes.subarray(start));
+        keep(bytes.subarray(start));
       }
     }
   } catch (error) {
     throw new CommandError(`Cannot read ${inputName}: ${errorMessage(error)}`, { cause: error });
   }
-  if (pending.length > 0) {
-    yield decode(Buffer.concat(pending), number + 1);
+  if (pendingBytes > 0) {
+    yield finishLine();
   }
 }

@@ -102,6 +102,11 @@ function checkUserId(field: string, value: unknown, problems: string[]): value i
     problems.push(`${field} contains the NUL character or an unpaired UTF-16 surrogate, which is not allowed.`);
     return false;
   }
+  // The same rule as for the token's sub claim, which the service stores in these fields.
+  if (value.length > 1024 || /\p{Cc}/u.test(value)) {
+    problems.push(`${field} must be at most 1024 characters without control characters.`);
+    return false;
+  }
   return true;
 }
 

@@ -262,6 +262,10 @@ export class TemplateService {
       if (sameContent(stored, content)) {
         return { template: stored, changed: false };
       }
+      if (stored.revision >= MAX_REVISION) {
+        // Only an imported template can get here; the revision columns hold 32-bit integers.
+        throw new ApiError('revision_limit_reached', { id });
+      }
       const next: StoredTemplate = {
         ...stored,
         ...content,

@@ -87,6 +87,14 @@ export const PROBLEMS = {
       zh: '{scope}中已存在名为 "{name}" 的任务模板，请使用其他名称。',
     },
   },
+  revision_limit_reached: {
+    status: 409,
+    title: { en: 'Revision limit reached', zh: '修订版本数已达上限' },
+    detail: {
+      en: 'Job template "{id}" is at revision 2147483647, the largest the store keeps, so it cannot be changed again. Create a copy under a new name.',
+      zh: '任务模板 "{id}" 已到第 2147483647 个修订版本，即存储所能保存的最大值，无法再修改。请以新名称创建一个副本。',
+    },
+  },
   precondition_failed: {
     status: 412,
     title: { en: 'Precondition failed', zh: '前置条件不满足' },

@@ -3,7 +3,8 @@ export const MAX_ECHOED_LENGTH = 64;
 
 /** Cuts text for a message to 64 code points, marking a cut with "…". */
 export function cutForEcho(text: string): string {
-  const codePoints = Array.from(text);
+  // Only the start is split into code points, so that a huge value costs no more than a short one.
+  const codePoints = Array.from(text.slice(0, MAX_ECHOED_LENGTH * 2 + 1));
   return codePoints.length > MAX_ECHOED_LENGTH ? `${codePoints.slice(0, MAX_ECHOED_LENGTH).join('')}…` : text;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, TokenVerifier } from '../auth/token-verifier.js';
+import { AuthenticationError, type Principal, type TokenVerifier } from '../auth/token-verifier.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +33,10 @@ export function createAuthenticationHooks(verifier: TokenVerifier): Authenticati
         principal = await verifier.verify(request.headers.authorization);
       } catch (error) {
         failures.set(request, error);
+        if (error instanceof AuthenticationError && error.reason === 'key_unavailable') {
+          // The client cannot fix this one: the key set could not be fetched, so the operators must hear of it.
+          request.log.warn({ err: error.cause ?? error }, 'token verification failed: the JWKS could not be fetched');
+        }
         return;
       }
       request.principal = principal;

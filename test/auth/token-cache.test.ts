@@ -83,3 +83,19 @@ describe('sub claim text', () => {
     await expect(verifier.verify(`Bearer ${token}`)).resolves.toMatchObject({ userId: '用户-1' });
   });
 });
+
+describe('key and claim checks', () => {
+  it('RSA key under 2048 bits is rejected at creation', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => createTokenVerifier({ publicKeyPem: pem, clockSkewSeconds: 0 })).toThrow(/at least 2048 bits/);
+  });
+
+  it('projects that cannot be project IDs are ignored', async () => {
+    const verifier = createTokenVerifier({ secret: SECRET, clockSkewSeconds: 0 });
+    const token = await sign({ sub: 'u', projects: ['proj-a', 'a\u0000b', '', 'x'.repeat(129), 'with space'], exp: Math.floor(Date.now() / 1000) + 60 });
+    const principal = await verifier.verify(`Bearer ${token}`);
+    expect([...principal.projects]).toEqual(['proj-a']);
+  });
+});

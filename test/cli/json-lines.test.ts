@@ -103,3 +103,24 @@ describe('readLines', () => {
     expect(lines).toEqual([{ number: 1, text: 'a' }]);
   });
 });
+
+describe('readLines line limit', () => {
+  it('drops a line past the limit and goes on', async () => {
+    const { MAX_LINE_BYTES, readLines } = await import('../../src/cli/json-lines.js');
+    const huge = Buffer.alloc(MAX_LINE_BYTES + 10, 0x61);
+    async function* chunks() {
+      yield Buffer.from('{"a":1}\n');
+      yield huge.subarray(0, MAX_LINE_BYTES);
+      yield Buffer.concat([huge.subarray(MAX_LINE_BYTES), Buffer.from('\n{"b":2}\n')]);
+    }
+    const lines = [];
+    for await (const line of readLines(chunks(), 'test input')) {
+      lines.push(line);
+    }
+    expect(lines).toEqual([
+      { number: 1, text: '{"a":1}' },
+      { number: 2, text: undefined, tooLong: true },
+      { number: 3, text: '{"b":2}' },
+    ]);
+  });
+});

@@ -67,3 +67,29 @@ describe('TemplateService.delete races', () => {
     expect(await store.getById(created.id)).toBeUndefined();
   });
 });
+
+describe('TemplateService.update revision limit', () => {
+  let database: TestDatabase;
+  let store: TemplateStore;
+
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    store = await database.openStore();
+  });
+  afterEach(async () => {
+    await database.drop();
+  });
+
+  it('template at the largest revision is 409', async () => {
+    const service = new TemplateService(store);
+    const created = await service.create(ADMIN, { name: 'old', scope: 'global', containers: [{ name: 'main', image: 'busybox' }] });
+    await store.delete(created.id);
+    await store.create({ ...created, revision: 2_147_483_647 });
+
+    const error = await service.update(ADMIN, created.id, { description: 'x' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('revision_limit_reached');
+    expect((error as ApiError).status).toBe(409);
+  });
+});
