@@ -10,7 +10,7 @@ import { createAuthenticationHooks } from './http/authenticate.js';
 import { registerCors, registerQueryParameterLimit, registerRateLimit } from './http/limits.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerJsonBodyParser } from './http/json-body.js';
-import { BODY_LIMIT_BYTES, handleError, handleNotFound, handleRoutingError } from './http/problem.js';
+import { BODY_LIMIT_BYTES, handleClientError, handleError, handleNotFound, handleRoutingError } from './http/problem.js';
 import { COLLECTION_PATH, registerJobTemplateRoutes } from './http/routes/job-templates.js';
 import { registerOperationRoutes } from './http/routes/operations.js';
 import { registerRenderRoute } from './http/routes/render.js';
@@ -70,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // that context rebuilds its validator with the default Ajv, which coerces and strips fields.
     schemaController: { compilersFactory: { buildValidator: buildAcceptingValidator } },
     frameworkErrors: handleRoutingError,
+    clientErrorHandler: handleClientError,
   });
 
   // Only JSON bodies are accepted; without this Fastify would parse text/plain too.

@@ -103,6 +103,22 @@ export const PROBLEMS = {
       zh: 'If-Match 的值 {ifMatch} 与任务模板 "{id}" 当前的 ETag 不一致。{reason}',
     },
   },
+  request_timeout: {
+    status: 408,
+    title: { en: 'Request timeout', zh: '请求超时' },
+    detail: {
+      en: 'The request was not received completely in time, so the connection is closed. Send the whole request without pauses.',
+      zh: '未能及时收到完整的请求，连接已关闭。请不间断地发送完整请求。',
+    },
+  },
+  headers_too_large: {
+    status: 431,
+    title: { en: 'Request headers too large', zh: '请求头过大' },
+    detail: {
+      en: 'The request line and headers are larger than the server accepts (16 KiB). Shorten the URL or the headers.',
+      zh: '请求行和请求头超过了服务器可接受的大小（16 KiB），请缩短 URL 或请求头。',
+    },
+  },
   body_too_large: {
     status: 413,
     title: { en: 'Request body too large', zh: '请求体过大' },

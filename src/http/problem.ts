@@ -4,6 +4,9 @@
  * type) and unexpected failures, which are logged and answered without
  * internals.
  */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthenticationError, type AuthFailureReason } from '../auth/token-verifier.js';
 import { ApiError } from '../errors/api-error.js';
@@ -147,4 +150,29 @@ export function handleRoutingError(error: FastifyError, request: FastifyRequest,
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
   return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path: cutForEcho(path) }));
+}
+
+/**
+ * Answers errors that Node.js raises before a request reaches Fastify (a
+ * request that timed out, headers too large, a malformed request line) with
+ * a problem document, in English because no header could be read, then
+ * closes the connection, as Fastify's default handler does.
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const problem =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new ApiError('request_timeout')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new ApiError('headers_too_large')
+        : new ApiError('bad_request', { reason: 'the request line or headers are not valid HTTP' });
+  if (socket.writable) {
+    const body = JSON.stringify(renderProblem(problem, 'en', randomUUID()));
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -159,5 +159,19 @@ describe('slow clients', () => {
     // Node.js answers 408 and closes within the headers timeout plus one check interval.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(received).toMatch(/^HTTP\/1\.1 408/);
+    expect(received).toContain('application/problem+json');
+    expect(received).toContain('"code":"request_timeout"');
+  });
+
+  it('oversized headers get a 431 problem document', async () => {
+    const url = new URL(service.baseUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(received).toMatch(/^HTTP\/1\.1 431/);
+    expect(received).toContain('"code":"headers_too_large"');
   });
 });
