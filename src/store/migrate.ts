@@ -20,10 +20,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: MigrationDialect
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    const subject = failed === undefined ? 'Database migration failed before any migration ran' : `Database migration ${failed} failed`;
+    throw new Error(`${subject}: ${reason}`, { cause: error });
   }
   return { applied: (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName) };
 }
