@@ -106,6 +106,8 @@ export function parseListQuery(query: Readonly<Record<string, unknown>>): ListQu
   if (scope === 'global' && projectId !== undefined) {
     errors.push({ field: 'query.project_id', code: 'conflicting_parameters' });
   }
+  // TODO: a percent-encoded name that is not UTF-8 reaches this point already decoded with U+FFFD, so it is
+  // searched instead of rejected with 422 like such bytes in a body.
   if (name !== undefined && (!name.isWellFormed() || name.includes('\u0000'))) {
     errors.push({ field: 'query.name', code: 'invalid_text', params: { problem: { en: 'an invalid character', zh: '无效字符' } } });
   }
