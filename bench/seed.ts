@@ -5,7 +5,7 @@
  * use batched multi-row inserts through Kysely and are checked against the
  * store afterwards.
  */
-import { serializeTemplate } from '../src/domain/template-json.js';
+import { templateToRow } from '../src/store/kysely-template-store.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -15,7 +15,6 @@ import { isDeepStrictEqual } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { foldCase } from '../src/domain/case-folding.js';
 import { generateTemplateId } from '../src/domain/template-id.js';
 import { validateCreateBody } from '../src/domain/validation.js';
 import type { Database } from '../src/store/database.js';
@@ -157,32 +156,13 @@ async function createThroughStore(store: TemplateStore, templates: readonly Stor
 /**
  * Inserts templates with their labels and first revisions, with one
  * multi-row INSERT per table.
- * NOTE: the row layout copies templateToRow in src/store/kysely-template-store.ts.
- * verifyThroughStore catches a divergence by reading templates back.
+ * Rows come from the store's own templateToRow, so the layout cannot drift.
  */
 async function insertRows(trx: Transaction<Database>, templates: readonly StoredTemplate[]): Promise<void> {
   await trx
     .insertInto('job_templates')
     .values(
-      templates.map((template) => ({
-        id: template.id,
-        name: template.name,
-        name_folded: foldCase(template.name),
-        scope: template.scope,
-        project_id: template.project_id,
-        project_key: template.project_id ?? '',
-        description: template.description,
-        containers: JSON.stringify(template.containers),
-        ttl_seconds_after_finished: template.ttl_seconds_after_finished,
-        backoff_limit: template.backoff_limit,
-        labels: JSON.stringify(template.labels),
-        body: serializeTemplate(template),
-        created_by: template.created_by,
-        updated_by: template.updated_by,
-        created_at: template.created_at,
-        updated_at: template.updated_at,
-        revision: template.revision,
-      })),
+      templates.map(templateToRow),
     )
     .execute();
   const labels = templates.flatMap((template) =>

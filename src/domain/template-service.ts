@@ -16,7 +16,6 @@ import {
   NameConflictError,
   StoreUnavailableError,
   type ListQuery,
-  type ListResult,
   type StoredTemplate,
   type TemplateJsonView,
   type TemplateRevision,
@@ -191,12 +190,7 @@ export class TemplateService {
     return view;
   }
 
-  /** Lists the templates the caller may see that match the query parameters. */
-  async list(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<ListResult> {
-    return this.#store.list(this.#listQuery(principal, query));
-  }
-
-  /** Lists like {@link TemplateService.list}, with each template as its JSON text, for a response. */
+  /** Lists the templates the caller may see that match the query parameters, each as its JSON text, for a response. */
   async listJson(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<{ total: number; items: string[] }> {
     return this.#store.listJson(this.#listQuery(principal, query));
   }

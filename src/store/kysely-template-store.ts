@@ -44,7 +44,8 @@ function rowToTemplate(row: Selectable<JobTemplateRow>): StoredTemplate {
   };
 }
 
-function templateToRow(template: StoredTemplate) {
+/** Returns the job_templates row of a template, derived columns included. */
+export function templateToRow(template: StoredTemplate) {
   return {
     id: template.id,
     name: template.name,
