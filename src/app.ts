@@ -30,9 +30,9 @@ export interface AppOptions {
   readonly rateLimitPerMinute?: number;
   /** Origins allowed to call the API from a browser; none by default. */
   readonly corsAllowedOrigins?: readonly string[];
-  /** Longest time to receive a whole request, in milliseconds; 0 for none. Default 30000. */
+  /** Maximum time to receive a whole request, in milliseconds; 0 for none. Default 30000. */
   readonly requestTimeoutMs?: number;
-  /** Longest time to receive the request headers, in milliseconds. Default 10000. */
+  /** Maximum time to receive the request headers, in milliseconds. Default 10000. */
   readonly headersTimeoutMs?: number;
   /** Trust `X-Forwarded-For` from a proxy in front, so that the client address is the real one. */
   readonly trustProxy?: boolean;

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** Where templates are stored. */
+/** The store that keeps the templates. */
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string; readonly busyTimeoutMs: number; readonly synchronous: 'full' | 'normal' }
   | {
@@ -19,7 +19,7 @@ export type StoreConfig =
       readonly schema?: string;
     };
 
-/** How bearer tokens are verified; `development` means no key was configured outside production. */
+/** The key source for bearer tokens; `development` means no key was configured outside production. */
 export type AuthConfig =
   | { readonly kind: 'secret'; readonly secret: string }
   | { readonly kind: 'public-key'; readonly publicKeyPem: string; readonly file: string }
@@ -44,7 +44,7 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Origins allowed to call the API from browsers; empty turns CORS off. */
   readonly corsAllowedOrigins: readonly string[];
-  /** Longest time to receive a whole request, and its headers, in milliseconds. */
+  /** Maximum time to receive a whole request, and its headers, in milliseconds. */
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
   /** Trust X-Forwarded-For from a proxy in front. */

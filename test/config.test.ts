@@ -115,7 +115,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ AUTH_JWT_SECRET: 's', AUTH_JWKS_URL: 'https://x/jwks' })[0]).toMatch(/only one/);
   });
 
-  it('rejects an unreadable key file, a bad JWKS URL, an empty sqlite path and a bad schema', () => {
+  it('rejects unusable key and store settings', () => {
     expect(problemsOf({ AUTH_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' })[0]).toMatch(/cannot be read/);
     expect(problemsOf({ AUTH_JWKS_URL: 'ftp://x' })[0]).toMatch(/AUTH_JWKS_URL/);
     expect(problemsOf({ DATABASE_URL: 'sqlite:' })[0]).toMatch(/no file path/);

@@ -10,7 +10,7 @@ export interface InputLine {
   readonly tooLong?: boolean;
 }
 
-/** Longest line read, in bytes: a template is at most a 1 MiB request body plus the server-set fields. */
+/** Maximum line length read, in bytes: a template is at most a 1 MiB request body plus the server-set fields. */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 const LINE_FEED = 0x0a;

@@ -1,6 +1,6 @@
 /**
- * Who may do what with templates: any authenticated user reads global
- * templates; admins do everything; members of a project read and write its
+ * Permissions on templates. Any authenticated user reads global templates,
+ * admins do everything, and members of a project read and write its
  * templates. Only admins write global templates.
  */
 import type { Principal } from '../auth/token-verifier.js';

@@ -23,7 +23,7 @@ export function ifMatchSatisfied(header: string, currentTag: string): boolean {
 /** Why an `If-Match` value failed: a well-formed but old tag, only weak tags, or no entity tag at all. */
 export type IfMatchFailure = 'stale' | 'weak' | 'malformed';
 
-/** Classifies an `If-Match` value that did not match, so that the error can say what to fix. */
+/** Classifies an `If-Match` value that did not match, so that the error can name what to fix. */
 export function classifyIfMatchFailure(header: string): IfMatchFailure {
   const members = header.split(',').map((member) => ENTITY_TAG.exec(member));
   if (members.some((match) => match !== null && match[1] === undefined)) {

@@ -328,7 +328,7 @@ export class TemplateService {
       if (await this.#store.delete(id, stored.revision)) {
         return;
       }
-      // Nothing was deleted: the next attempt reads the template again and answers 404, 403 or 412 as it now stands.
+      // Nothing was deleted: the next attempt reads the template again and returns 404, 403 or 412 for its current state.
     }
     throw new StoreUnavailableError(`Delete of ${id} lost ${MAX_UPDATE_ATTEMPTS} races against concurrent writers.`);
   }

@@ -1,8 +1,8 @@
 /**
  * Validation of job template bodies. The JSON Schema in `template-schema.ts`
- * checks structure, types, lengths and patterns; this module runs it with Ajv
- * and adds the rules a schema cannot state: Unicode rules for names, scope and
- * project, unique container and variable names, and resource quantities. Every
+ * checks structure, types, lengths and patterns. This module runs it with Ajv
+ * and adds the rules that a schema cannot state: Unicode rules for names, scope
+ * and project, unique container and variable names, and resource quantities. Every
  * failure is reported at once, each with its field path.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -366,7 +366,7 @@ interface SizedSchemaNode extends SchemaNode {
 /**
  * Reports arrays and objects longer than their schema allows and cuts them to
  * that length, so that a 1 MiB body of 300,000 empty containers costs one
- * failure rather than one per item, for the validator and in the answer.
+ * failure rather than one per item, for the validator and in the response.
  */
 function limitSizes(value: unknown, schema: SizedSchemaNode | undefined, path: (string | number)[], errors: FieldError[]): unknown {
   if (Array.isArray(value)) {

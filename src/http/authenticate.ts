@@ -12,13 +12,13 @@ declare module 'fastify' {
 export interface AuthenticationHooks {
   /** Verifies the token and sets `request.principal`, keeping a failure for {@link AuthenticationHooks.requireAuthentication}. */
   identify(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** Raises the failure that `identify` kept, so the request is answered 401. */
+  /** Raises the failure that `identify` kept, so the response is 401. */
   requireAuthentication(request: FastifyRequest): Promise<void>;
 }
 
 /**
  * Creates the hooks that authenticate `/api` requests. They run before the
- * body is read, so that a missing or invalid token is answered 401 before
+ * body is read, so that a missing or invalid token gets 401 before
  * any other check but rate limiting. Between the two hooks, the rate limiter
  * keys a request by its user, or by its address when authentication failed. `identify` adds the
  * user ID, and the template ID when the path has one, to the request's log

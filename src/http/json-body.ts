@@ -1,7 +1,7 @@
 /**
  * The JSON body parser: secure-json-parse, as Fastify's default parser uses
  * it, rejecting `__proto__` and `constructor.prototype` keys, behind a limit
- * on nesting depth, with errors that say where the syntax broke.
+ * on nesting depth, with errors that give where the syntax broke.
  * Validation walks bodies recursively, so a body nested 100,000 levels
  * deep overflowed the stack on Node 20 and ended in a 500. RFC 8259
  * (section 9) lets a parser limit the depth of nesting.

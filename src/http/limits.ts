@@ -41,7 +41,7 @@ function rateLimitKey(request: FastifyRequest): string {
 /**
  * Limits requests in this plugin's scope to `perMinute` a minute per user,
  * or per client address before authentication succeeds. Past the limit the
- * answer is 429 with `Retry-After` and a problem document. Must be registered
+ * response is 429 with `Retry-After` and a problem document. Must be registered
  * after the hook that sets `request.principal`.
  */
 export async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {

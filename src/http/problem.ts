@@ -1,7 +1,7 @@
 /**
  * Rendering of errors as RFC 9457 problem documents: catalogue errors,
  * authentication failures, framework errors (bad JSON, body limit, content
- * type) and unexpected failures, which are logged and answered without
+ * type) and unexpected failures, which are logged and returned without
  * internals.
  */
 import { randomUUID } from 'node:crypto';
@@ -146,14 +146,14 @@ export function handleRoutingError(error: FastifyError, request: FastifyRequest,
   return handleError(error, request, reply);
 }
 
-/** Answers requests to unknown paths with a problem document. */
+/** Sends a problem document for requests to unknown paths. */
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
   return sendProblem(request, reply, new ApiError('route_not_found', { method: request.method, path: cutForEcho(path) }));
 }
 
 /**
- * Answers errors that Node.js raises before a request reaches Fastify (a
+ * Sends a problem document for errors that Node.js raises before a request reaches Fastify (a
  * request that timed out, headers too large, a malformed request line) with
  * a problem document, in English because no header could be read, then
  * closes the connection, as Fastify's default handler does.

@@ -14,7 +14,7 @@ export function registerMetrics(app: FastifyInstance, store: TemplateStore): Reg
   const labelNames = ['method', 'route', 'status_code'] as const;
   const requests = new Counter({
     name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
+    help: 'HTTP responses sent, by method, route pattern and status code.',
     labelNames,
     registers: [registry],
   });

@@ -44,7 +44,7 @@ export interface JobTemplateRevisionRow {
   template: ColumnType<unknown, string, string>;
 }
 
-/** The database schema as Kysely sees it. */
+/** The database schema, typed for Kysely. */
 export interface Database {
   job_templates: JobTemplateRow;
   job_template_labels: JobTemplateLabelRow;

@@ -10,12 +10,12 @@ export const COLLECTION = '/api/workflow/job-templates';
 /** A container that passes validation. */
 export const CTR = { name: 'main', image: 'busybox:1.36' } as const;
 
-/** A valid project template body in proj-a with the given name. */
+/** Returns a valid project template body in proj-a with the given name. */
 export function projectTemplate(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { name, scope: 'project', project_id: 'proj-a', containers: [CTR], ...extra };
 }
 
-/** A valid global template body with the given name. */
+/** Returns a valid global template body with the given name. */
 export function globalTemplate(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { name, scope: 'global', containers: [CTR], ...extra };
 }
@@ -43,7 +43,7 @@ export interface TestApp {
 /**
  * Starts an app on a new database, driven in-process: a SQLite file in a
  * temporary folder, or a PostgreSQL schema of its own when the run uses
- * PostgreSQL. Requests are sent as the admin unless `token` says otherwise;
+ * PostgreSQL. Requests are sent as the admin unless `token` names another;
  * `token: null` sends no Authorization header.
  */
 export async function createTestApp(options: { now?: () => Date; database?: TestDatabase } = {}): Promise<TestApp> {

@@ -10,7 +10,7 @@ export interface TokenClaims {
   readonly [claim: string]: unknown;
 }
 
-/** Signs an HS256 token with the test secret, valid for an hour unless the claims say otherwise. */
+/** Signs an HS256 token with the test secret, valid for an hour unless the claims set another expiry. */
 export async function signToken(claims: TokenClaims, secret: string = TEST_SECRET): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ exp: now + 3600, iat: now, ...claims } as Record<string, unknown>)

@@ -156,7 +156,7 @@ describe('slow clients', () => {
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    // Node.js answers 408 and closes within the headers timeout plus one check interval.
+    // Node.js responds 408 and closes within the headers timeout plus one check interval.
     expect(Date.now() - started).toBeLessThan(5000);
     expect(received).toMatch(/^HTTP\/1\.1 408/);
     expect(received).toContain('application/problem+json');

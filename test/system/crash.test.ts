@@ -90,7 +90,7 @@ describe.runIf(TEST_STORE_KIND === 'sqlite')('crash safety', () => {
       const stored = await send('GET', `${COLLECTION}/${id}`);
       expect(stored?.status, id).toBe(200);
       const revision = Number(stored?.json.revision);
-      // An update in flight at the kill may have committed without its answer arriving, so the stored revision may be newer.
+      // An update in flight at the kill may have committed without its response arriving, so the stored revision may be newer.
       expect(revision, id).toBeGreaterThanOrEqual(write.revision);
       if (revision === write.revision) {
         expect(stored?.json, id).toEqual(write.body);

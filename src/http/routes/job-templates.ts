@@ -4,9 +4,9 @@
  *
  * The route schemas document the API and compile the response serializers.
  * Request bodies and query strings are validated by the service instead of
- * by Fastify, with the same schemas, because the API promises that a missing
- * template (404), a forbidden change (403) and a stale `If-Match` (412) are
- * reported before an invalid body (422).
+ * by Fastify, with the same schemas. The API reports a missing template (404),
+ * a forbidden change (403) and a stale `If-Match` (412) before an invalid body
+ * (422), and Fastify would validate first.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -68,7 +68,7 @@ const WriteQuerySchema = Type.Object(
   {
     dry_run: Type.Optional(
       Type.Enum(['true', 'false'], {
-        description: 'With "true", run every check, the name included, and answer as the real call would, but store nothing.',
+        description: 'With "true", run every check, the name included, and respond as the real call would, but store nothing.',
       }),
     ),
   },

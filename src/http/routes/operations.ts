@@ -11,7 +11,7 @@ export function registerOperationRoutes(app: FastifyInstance, store: TemplateSto
     try {
       await store.ping();
     } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed: the store does not answer');
+      request.log.warn({ err: error }, 'readiness check failed: the store did not respond');
       throw new ApiError('service_unavailable', {}, { headers: { 'retry-after': '1' } });
     }
     return { status: 'ready', store: store.kind };
