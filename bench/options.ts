@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench`. */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const SCENARIO_NAMES = ['get', 'list-project', 'search', 'create', 'update', 'mixed'] as const;
@@ -15,6 +16,8 @@ export interface BenchOptions {
   readonly scenarios: readonly ScenarioName[];
   /** Also runs list-project and search at 1,000 and 100,000 templates. */
   readonly scale: boolean;
+  /** Folder where the service writes one CPU profile per suite, or undefined for none. */
+  readonly cpuProfileDir: string | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -30,6 +33,9 @@ Options:
   --connections C    concurrent connections (default 32)
   --scenarios LIST   comma-separated subset of ${SCENARIO_NAMES.join(', ')} (default all)
   --scale            also run list-project and search at 1,000 and 100,000 templates
+  --cpu-prof DIR     profile the service (node --cpu-prof) and write its .cpuprofile
+                     files to DIR; summarise one with
+                     npx tsx bench/profile-summary.ts FILE
   --help             print this text
 
 Environment:
@@ -68,6 +74,16 @@ function parseScenarios(text: string): ScenarioName[] {
   return [...new Set(names)] as ScenarioName[];
 }
 
+function parseDirectory(option: string, text: string | undefined): string | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  if (text.trim() === '') {
+    throw new OptionsError(`--${option} is empty: give the folder to write to.`);
+  }
+  return resolve(text);
+}
+
 /** Parses the arguments after `npm run bench --`, and returns undefined when --help was given. */
 export function parseOptions(args: readonly string[]): BenchOptions | undefined {
   let parsed;
@@ -81,6 +97,7 @@ export function parseOptions(args: readonly string[]): BenchOptions | undefined 
         connections: { type: 'string', default: '32' },
         scenarios: { type: 'string', default: SCENARIO_NAMES.join(',') },
         scale: { type: 'boolean', default: false },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -100,5 +117,6 @@ export function parseOptions(args: readonly string[]): BenchOptions | undefined 
     connections: parseNumber('connections', values.connections, 1, 10_000, true),
     scenarios: parseScenarios(values.scenarios),
     scale: values.scale,
+    cpuProfileDir: parseDirectory('cpu-prof', values['cpu-prof']),
   };
 }

@@ -70,7 +70,7 @@ async function runSuite(context: BenchContext, title: string, templates: number,
   log(`${title}: seeded in ${seeded.seconds.toFixed(1)} s at ${seeded.location}.`);
   try {
     const searchTerms = chooseSearchTerms(seeded.names);
-    const service = await startServiceProcess({ ...context.serviceEnv, ...seeded.serviceEnv });
+    const service = await startServiceProcess({ ...context.serviceEnv, ...seeded.serviceEnv }, context.options.cpuProfileDir);
     log(`${title}: service ready at ${service.baseUrl} (pid ${service.pid}).`);
     try {
       const factory = new RequestFactory({

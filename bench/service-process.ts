@@ -67,10 +67,13 @@ export function readPeakRssKiB(pid: number): number | undefined {
 /**
  * Starts the service on 127.0.0.1 with the given variables on top of
  * PATH, HOST, PORT and LOG_LEVEL=warn, and waits until GET /readyz returns 200.
+ * With `cpuProfileDir`, Node.js profiles the service and writes a `.cpuprofile` there.
  */
-export async function startServiceProcess(env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
+export async function startServiceProcess(env: Readonly<Record<string, string>>, cpuProfileDir?: string): Promise<ServiceProcess> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // Node.js writes the CPU profile when the process exits, which the service does after SIGTERM.
+  const profiling = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
