@@ -3,6 +3,7 @@ import { createJobTemplates } from './0001-create-job-templates.js';
 import { addLabelsAndRevisions } from './0002-add-labels-and-revisions.js';
 import { addTemplateBody } from './0003-add-template-body.js';
 import { addSearchIndex } from './0004-add-search-index.js';
+import { coverListPages } from './0005-cover-list-pages.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -24,6 +25,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
       '0002-add-labels-and-revisions': addLabelsAndRevisions(this.#dialect),
       '0003-add-template-body': addTemplateBody(this.#dialect),
       '0004-add-search-index': addSearchIndex(this.#dialect),
+      '0005-cover-list-pages': coverListPages(this.#dialect),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { foldCase } from '../domain/case-folding.js';
 import { rememberTemplateJson, serializeTemplate } from '../domain/template-json.js';
 import type { ContainerConfig } from '../domain/template-schema.js';
@@ -76,6 +76,9 @@ function rowToRevision(row: Selectable<JobTemplateRevisionRow>): TemplateRevisio
   };
 }
 
+/** The columns of a template row that decide who may read it and which JSON text is current. */
+type HeadRow = Pick<Selectable<JobTemplateRow>, 'id' | 'scope' | 'project_id' | 'revision' | 'created_at'>;
+
 /** Escapes LIKE wildcards so that `%` and `_` in a search match themselves. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -90,12 +93,15 @@ export class KyselyTemplateStore implements TemplateStore {
   readonly #db: Kysely<Database>;
   readonly #translateError: ErrorTranslator;
   readonly #jsonCache: TemplateJsonCache;
+  /** The query of {@link getJsonById}, compiled once: building and compiling it cost more than running it on SQLite. */
+  readonly #selectHead: CompiledQuery<HeadRow>;
 
   constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, jsonCache = new TemplateJsonCache()) {
     this.kind = kind;
     this.#db = db;
     this.#translateError = translateError;
     this.#jsonCache = jsonCache;
+    this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
   }
 
   async #run<T>(operation: () => Promise<T>, template?: StoredTemplate): Promise<T> {
@@ -144,41 +150,39 @@ export class KyselyTemplateStore implements TemplateStore {
    * for those it lacks. A template deleted meanwhile is left out.
    */
   async #jsonOf(rows: readonly { id: string; revision: number; created_at: string | Date }[]): Promise<string[]> {
-    const texts = new Map<string, string>();
-    const missing: string[] = [];
-    for (const row of rows) {
-      const cached = this.#jsonCache.get(row.id, row.revision, toIsoString(row.created_at));
-      if (cached === undefined) {
-        missing.push(row.id);
-      } else {
-        texts.set(row.id, cached);
+    const texts: (string | undefined)[] = new Array(rows.length);
+    let missing: string[] | undefined;
+    for (let index = 0; index < rows.length; index += 1) {
+      const row = rows[index]!;
+      const text = this.#jsonCache.get(row.id, row.revision, toIsoString(row.created_at));
+      if (text === undefined) {
+        (missing ??= []).push(row.id);
       }
+      texts[index] = text;
     }
-    if (missing.length > 0) {
-      const fetched = await this.#db.selectFrom('job_templates').selectAll().where('id', 'in', missing).execute();
-      for (const row of fetched) {
-        const json = row.body ?? serializeTemplate(rowToTemplate(row));
-        this.#jsonCache.set(row.id, row.revision, toIsoString(row.created_at), json);
-        texts.set(row.id, json);
-      }
+    if (missing === undefined) {
+      return texts as string[];
     }
-    return rows.flatMap((row) => {
-      const json = texts.get(row.id);
+    const fetched = new Map<string, string>();
+    for (const row of await this.#db.selectFrom('job_templates').selectAll().where('id', 'in', missing).execute()) {
+      const json = row.body ?? serializeTemplate(rowToTemplate(row));
+      this.#jsonCache.set(row.id, row.revision, toIsoString(row.created_at), json);
+      fetched.set(row.id, json);
+    }
+    return rows.flatMap((row, index) => {
+      const json = texts[index] ?? fetched.get(row.id);
       return json === undefined ? [] : [json];
     });
   }
 
   async getJsonById(id: string): Promise<TemplateJsonView | undefined> {
     return this.#run(async () => {
-      const row = await this.#db
-        .selectFrom('job_templates')
-        .select(['id', 'scope', 'project_id', 'revision', 'created_at'])
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const { rows } = await this.#db.executeQuery<HeadRow>({ ...this.#selectHead, parameters: [id] });
+      const row = rows[0];
       if (row === undefined) {
         return undefined;
       }
-      const [json] = await this.#jsonOf([row]);
+      const [json] = await this.#jsonOf(rows);
       return json === undefined ? undefined : { scope: row.scope, project_id: row.project_id, revision: row.revision, json };
     });
   }

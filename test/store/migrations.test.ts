@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TemplateMigrationProvider } from '../../src/migrations/index.js';
@@ -11,13 +11,14 @@ import type { Database } from '../../src/store/database.js';
 import { KyselyTemplateStore } from '../../src/store/kysely-template-store.js';
 import { openPostgresStore, translatePostgresError } from '../../src/store/postgres-store.js';
 import { openSqliteStore, translateSqliteError } from '../../src/store/sqlite-store.js';
-import type { StoredTemplate, TemplateStore } from '../../src/store/template-store.js';
+import type { ListQuery, StoredTemplate, TemplateStore } from '../../src/store/template-store.js';
 import { TEST_STORE_KIND } from '../helpers/test-store.js';
 
 const FIRST_MIGRATION = '0001-create-job-templates';
 const LABELS_MIGRATION = '0002-add-labels-and-revisions';
 const BODY_MIGRATION = '0003-add-template-body';
 const SEARCH_MIGRATION = '0004-add-search-index';
+const COVERING_MIGRATION = '0005-cover-list-pages';
 
 /** A database of the run's kind, with a Kysely instance and migrator that the test drives by hand. */
 interface MigratedDatabase {
@@ -190,6 +191,11 @@ async function insertLegacyRow(db: Kysely<Database>, template: LegacyTemplate): 
 const ALL = { kind: 'all' } as const;
 const BY_NAME = { field: 'name', descending: false } as const;
 
+/** The first page of all templates, newest first. */
+function newestFirstPage(): ListQuery {
+  return { filter: { visibility: { kind: 'all' } }, sort: { field: 'created_at', descending: true }, limit: 100, offset: 0 };
+}
+
 describe(`migrations on ${TEST_STORE_KIND}`, () => {
   let database: MigratedDatabase;
 
@@ -205,7 +211,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   async function migrateLegacyTemplates(): Promise<void> {
     await insertLegacyRow(database.db, PROJECT_TEMPLATE);
     await insertLegacyRow(database.db, GLOBAL_TEMPLATE);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
   }
 
   it('first migration has no labels or revisions', async () => {
@@ -251,7 +257,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   });
 
   it('backfill with no templates adds no revision', async () => {
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
 
     const count = await database.db
       .selectFrom('job_template_revisions')
@@ -319,7 +325,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
 
     const { store, applied } = await database.openServerStore();
 
-    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION]);
+    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION, COVERING_MIGRATION]);
     expect(await store.getById(PROJECT_TEMPLATE.id)).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
     expect((await store.getRevision(PROJECT_TEMPLATE.id, 1))?.template).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
   });
@@ -331,5 +337,24 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
 
     expect(applied).toEqual([]);
     expect((await store.listRevisions(PROJECT_TEMPLATE.id, 100, 0)).total).toBe(1);
+  });
+
+  it('covering list indexes migrate down and up again', async () => {
+    await migrateLegacyTemplates();
+
+    expect(await migrateTo(database.migrator, SEARCH_MIGRATION)).toEqual([`${COVERING_MIGRATION} Success`]);
+    expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${COVERING_MIGRATION} Success`]);
+    expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
+  });
+
+  it.runIf(TEST_STORE_KIND === 'sqlite')('list page of a project is read from a covering index, not from table rows', async () => {
+    await migrateLegacyTemplates();
+
+    const plan = await sql<{ detail: string }>`explain query plan
+      select id, revision, created_at from job_templates where project_key = ${'proj-a'}
+      order by created_at desc, id asc limit 100`.execute(database.db);
+
+    expect(plan.rows.map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX job_templates_project_created_at_idx')]);
   });
 });

@@ -11,7 +11,7 @@ describe('TemplateJsonCache', () => {
     expect(cache.get('b', 2, 't1')).toBeUndefined();
   });
 
-  it('evicts the least recently used text past its bound', () => {
+  it('evicts the oldest unread text past its bound', () => {
     const cache = new TemplateJsonCache(10);
     cache.set('a', 1, 't', '12345');
     cache.set('b', 1, 't', '12345');
