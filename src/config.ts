@@ -4,12 +4,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_CACHED_PAGES } from './store/list-page-cache.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** The store that keeps the templates. */
 export type StoreConfig =
-  | { readonly kind: 'sqlite'; readonly path: string; readonly busyTimeoutMs: number; readonly synchronous: 'full' | 'normal' }
+  | {
+      readonly kind: 'sqlite';
+      readonly path: string;
+      readonly busyTimeoutMs: number;
+      readonly synchronous: 'full' | 'normal';
+      /** List pages kept while the database is unchanged; 0 turns the page cache off. */
+      readonly cachedPages: number;
+    }
   | {
       readonly kind: 'postgres';
       readonly url: string;
@@ -91,12 +99,13 @@ function readStore(env: Environment, problems: string[]): StoreConfig {
     problems.push(`SQLITE_SYNCHRONOUS=${JSON.stringify(synchronousText)} is invalid: use "full" or "normal".`);
   }
   const synchronous = synchronousText === 'normal' ? 'normal' : 'full';
+  const cachedPages = readInteger(env, 'SQLITE_LIST_CACHE_PAGES', DEFAULT_CACHED_PAGES, 0, 100_000, problems);
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path === '') {
       problems.push('DATABASE_URL="sqlite:" has no file path: use sqlite:<path>, for example sqlite:./data/job-templates.db.');
     }
-    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), busyTimeoutMs, synchronous };
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path), busyTimeoutMs, synchronous, cachedPages };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const schema = read(env, 'PG_SCHEMA');
@@ -115,7 +124,7 @@ function readStore(env: Environment, problems: string[]): StoreConfig {
   problems.push(
     `DATABASE_URL is invalid: it must start with "sqlite:" (followed by a file path) or "postgres://"; got a value with the scheme ${JSON.stringify(url.split(':')[0]?.slice(0, 20) ?? '')}.`,
   );
-  return { kind: 'sqlite', path: resolve('./data/job-templates.db'), busyTimeoutMs, synchronous };
+  return { kind: 'sqlite', path: resolve('./data/job-templates.db'), busyTimeoutMs, synchronous, cachedPages };
 }
 
 function readAuth(env: Environment, production: boolean, problems: string[]): AuthConfig {

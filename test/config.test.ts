@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.host).toBe('127.0.0.1');
     expect(config.logLevel).toBe('info');
-    expect(config.store).toEqual({ kind: 'sqlite', path: resolve('data/job-templates.db'), busyTimeoutMs: 5000, synchronous: 'full' });
+    expect(config.store).toEqual({ kind: 'sqlite', path: resolve('data/job-templates.db'), busyTimeoutMs: 5000, synchronous: 'full', cachedPages: 1000 });
     expect(config.dataDir).toBe(resolve('data'));
     expect(config.auth).toEqual({ kind: 'development' });
     expect(config.clockSkewSeconds).toBe(30);
@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'sqlite:/var/lib/templates.db',
       SQLITE_SYNCHRONOUS: 'normal',
       SQLITE_BUSY_TIMEOUT_MS: '100',
+      SQLITE_LIST_CACHE_PAGES: '0',
       AUTH_JWT_SECRET: 'secret',
       AUTH_JWT_ISSUER: 'https://issuer.example',
       AUTH_JWT_AUDIENCE: 'job-templates',
@@ -44,7 +45,7 @@ describe('loadConfig', () => {
       port: 9000,
       host: '0.0.0.0',
       logLevel: 'debug',
-      store: { kind: 'sqlite', path: '/var/lib/templates.db', busyTimeoutMs: 100, synchronous: 'normal' },
+      store: { kind: 'sqlite', path: '/var/lib/templates.db', busyTimeoutMs: 100, synchronous: 'normal', cachedPages: 0 },
       dataDir: '/var/lib',
       auth: { kind: 'secret', secret: 'secret' },
       issuer: 'https://issuer.example',
@@ -91,10 +92,12 @@ describe('loadConfig', () => {
       PORT: '80a',
       LOG_LEVEL: 'loud',
       SQLITE_SYNCHRONOUS: 'off',
+      SQLITE_LIST_CACHE_PAGES: '-5',
       AUTH_CLOCK_SKEW_SECONDS: '-1',
       DATABASE_URL: 'mysql://x',
     });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/SQLITE_LIST_CACHE_PAGES="-5" is invalid/);
     expect(problems.join('\n')).toMatch(/PORT="80a" is invalid/);
     expect(problems.join('\n')).toMatch(/LOG_LEVEL="loud"/);
     expect(problems.join('\n')).toMatch(/SQLITE_SYNCHRONOUS="off"/);

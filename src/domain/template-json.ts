@@ -4,6 +4,7 @@
  * text is the same whichever path produced it: a fresh write, a row read back
  * or a cache.
  */
+import type { ListJson } from '../store/template-store.js';
 import type { ContainerConfig, JobTemplate, ResourceRequirements } from './template-schema.js';
 
 type ResourceList = NonNullable<ResourceRequirements['requests']>;
@@ -94,4 +95,20 @@ export function templateJson(template: JobTemplate): string {
 /** Serializes a page of templates, given as JSON texts, to the list response. */
 export function serializeTemplateList(total: number, items: readonly string[]): string {
   return `{"total":${total},"items":[${items.join(',')}]}`;
+}
+
+const listBodies = new WeakMap<ListJson, Buffer>();
+
+/**
+ * Returns the list response of a page as UTF-8 bytes. The bytes are kept as
+ * long as the page object lives, so that a page from the store's page cache is
+ * joined and encoded once however often it is sent.
+ */
+export function listResponseBody(page: ListJson): Buffer {
+  let body = listBodies.get(page);
+  if (body === undefined) {
+    body = Buffer.from(serializeTemplateList(page.total, page.items));
+    listBodies.set(page, body);
+  }
+  return body;
 }

@@ -15,6 +15,7 @@ import {
   IdConflictError,
   NameConflictError,
   StoreUnavailableError,
+  type ListJson,
   type ListQuery,
   type StoredTemplate,
   type TemplateJsonView,
@@ -191,7 +192,7 @@ export class TemplateService {
   }
 
   /** Lists the templates the caller may see that match the query parameters, each as its JSON text, for a response. */
-  async listJson(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<{ total: number; items: string[] }> {
+  async listJson(principal: Principal, query: Readonly<Record<string, unknown>>): Promise<ListJson> {
     return this.#store.listJson(this.#listQuery(principal, query));
   }
 

@@ -2,9 +2,11 @@ import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction
 import { foldCase } from '../domain/case-folding.js';
 import { rememberTemplateJson, serializeTemplate } from '../domain/template-json.js';
 import type { ContainerConfig } from '../domain/template-schema.js';
+import type { ChangeTracker } from './change-tracker.js';
+import { ListPageCache } from './list-page-cache.js';
 import { TemplateJsonCache } from './template-json-cache.js';
 import type { Database, JobTemplateRevisionRow, JobTemplateRow } from './database.js';
-import type { ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateJsonView, TemplateRevision, TemplateStore } from './template-store.js';
+import type { ListJson, ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateJsonView, TemplateRevision, TemplateStore } from './template-store.js';
 import type { TemplateScope } from '../domain/template-schema.js';
 
 /** A dialect's translation of driver errors into the store's errors. */
@@ -84,6 +86,15 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/** Options of a {@link KyselyTemplateStore}. */
+export interface KyselyStoreOptions {
+  readonly jsonCache?: TemplateJsonCache;
+  /** Detects changes of the database, which lets reads by ID and whole list pages skip their queries while nothing changed. */
+  readonly changes?: ChangeTracker;
+  /** Bound on the cached list pages; 0 turns the page cache off. */
+  readonly cachedPages?: number;
+}
+
 /**
  * A {@link TemplateStore} over Kysely, shared by the SQLite and PostgreSQL
  * stores; each dialect supplies its connection and error translation.
@@ -96,11 +107,17 @@ export class KyselyTemplateStore implements TemplateStore {
   /** The query of {@link getJsonById}, compiled once: building and compiling it cost more than running it on SQLite. */
   readonly #selectHead: CompiledQuery<HeadRow>;
 
-  constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, jsonCache = new TemplateJsonCache()) {
+  /** Set where the dialect can tell cheaply whether the database changed (SQLite); the read caches need it. */
+  readonly #changes: ChangeTracker | undefined;
+  readonly #pages: ListPageCache;
+
+  constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, options: KyselyStoreOptions = {}) {
     this.kind = kind;
     this.#db = db;
     this.#translateError = translateError;
-    this.#jsonCache = jsonCache;
+    this.#jsonCache = options.jsonCache ?? new TemplateJsonCache();
+    this.#changes = options.changes;
+    this.#pages = new ListPageCache(options.cachedPages);
     this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
   }
 
@@ -109,6 +126,15 @@ export class KyselyTemplateStore implements TemplateStore {
       return await operation();
     } catch (error) {
       throw this.#translateError(error, template);
+    }
+  }
+
+  /** Runs a write and then moves the change generation on, whether the write committed or failed. */
+  async #write<T>(operation: () => Promise<T>, template?: StoredTemplate): Promise<T> {
+    try {
+      return await this.#run(operation, template);
+    } finally {
+      this.#changes?.recordWrite();
     }
   }
 
@@ -134,7 +160,7 @@ export class KyselyTemplateStore implements TemplateStore {
   }
 
   async create(template: StoredTemplate): Promise<void> {
-    await this.#run(
+    await this.#write(
       () =>
         this.#db.transaction().execute(async (trx) => {
           await trx.insertInto('job_templates').values(templateToRow(template)).execute();
@@ -176,6 +202,13 @@ export class KyselyTemplateStore implements TemplateStore {
   }
 
   async getJsonById(id: string): Promise<TemplateJsonView | undefined> {
+    const generation = this.#changes?.current();
+    if (generation !== undefined) {
+      const confirmed = this.#jsonCache.getConfirmed(id, generation);
+      if (confirmed !== undefined) {
+        return confirmed;
+      }
+    }
     return this.#run(async () => {
       const { rows } = await this.#db.executeQuery<HeadRow>({ ...this.#selectHead, parameters: [id] });
       const row = rows[0];
@@ -183,7 +216,14 @@ export class KyselyTemplateStore implements TemplateStore {
         return undefined;
       }
       const [json] = await this.#jsonOf(rows);
-      return json === undefined ? undefined : { scope: row.scope, project_id: row.project_id, revision: row.revision, json };
+      if (json === undefined) {
+        return undefined;
+      }
+      const view = { scope: row.scope, project_id: row.project_id, revision: row.revision, json };
+      if (generation !== undefined) {
+        this.#jsonCache.confirm(id, generation, view);
+      }
+      return view;
     });
   }
 
@@ -228,8 +268,16 @@ export class KyselyTemplateStore implements TemplateStore {
     return query;
   }
 
-  async listJson(query: ListQuery): Promise<{ total: number; items: string[] }> {
-    return this.#run(async () => {
+  async listJson(query: ListQuery): Promise<ListJson> {
+    const generation = this.#changes?.current();
+    const key = generation === undefined ? undefined : ListPageCache.keyOf(query);
+    if (key !== undefined) {
+      const cached = this.#pages.get(key, generation!);
+      if (cached !== undefined) {
+        return cached;
+      }
+    }
+    const page = await this.#run(async () => {
       const filtered = this.#filtered(query.filter);
       const direction = query.sort.descending ? 'desc' : 'asc';
       // The page is chosen from the indexed columns alone; the large bodies come from the cache or one lookup.
@@ -253,6 +301,10 @@ export class KyselyTemplateStore implements TemplateStore {
       ]);
       return { total: Number(counted.total), items: await this.#jsonOf(rows) };
     });
+    if (key !== undefined) {
+      this.#pages.set(key, generation!, page);
+    }
+    return page;
   }
 
   async list(query: ListQuery): Promise<ListResult> {
@@ -269,7 +321,7 @@ export class KyselyTemplateStore implements TemplateStore {
 
   async update(template: StoredTemplate, expectedRevision: number): Promise<boolean> {
     const row = templateToRow(template);
-    return this.#run(
+    return this.#write(
       () =>
         this.#db.transaction().execute(async (trx) => {
           const result = await trx
@@ -308,7 +360,7 @@ export class KyselyTemplateStore implements TemplateStore {
     if (expectedRevision !== undefined) {
       query = query.where('revision', '=', expectedRevision);
     }
-    const result = await this.#run(() => query.executeTakeFirst());
+    const result = await this.#write(() => query.executeTakeFirst());
     return result.numDeletedRows > 0n;
   }
 

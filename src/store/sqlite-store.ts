@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './database.js';
+import { ChangeTracker } from './change-tracker.js';
 import { KyselyTemplateStore } from './kysely-template-store.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
 import { IdConflictError, NameConflictError, StoreUnavailableError, type StoredTemplate } from './template-store.js';
@@ -16,6 +17,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs: number;
   /** SQLite's synchronous setting: "full" syncs every commit to disk; "normal" survives a process crash but may lose the last commits on power loss. */
   readonly synchronous: 'full' | 'normal';
+  /** List pages kept while the database is unchanged; 0 turns the page cache off. Default 1000. */
+  readonly cachedPages?: number;
 }
 
 /** Result codes for which the API responds 503 rather than 500, because the database is busy or its storage failed. */
@@ -109,5 +112,12 @@ export async function openSqliteStore(
       await sleep(100 * attempt);
     }
   }
-  return { store: new KyselyTemplateStore('sqlite', db, translateSqliteError), migrations };
+  // data_version changes with every commit of another connection, and the tracker counts this connection's own.
+  const dataVersion = database.prepare('pragma data_version').pluck();
+  const changes = new ChangeTracker(() => dataVersion.get() as number);
+  const store = new KyselyTemplateStore('sqlite', db, translateSqliteError, {
+    changes,
+    ...(options.cachedPages === undefined ? {} : { cachedPages: options.cachedPages }),
+  });
+  return { store, migrations };
 }

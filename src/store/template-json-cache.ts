@@ -5,7 +5,12 @@
  * query returned has the same revision and created_at, which makes the cache
  * safe with several instances writing to one database: any change of a
  * template changes its revision.
+ *
+ * An entry can also keep the template's read view, confirmed at a generation
+ * of a {@link ChangeTracker}: while the generation has not moved, a read by ID
+ * needs no query at all.
  */
+import type { TemplateJsonView } from './template-store.js';
 
 interface Entry {
   readonly revision: number;
@@ -13,6 +18,8 @@ interface Entry {
   readonly json: string;
   /** Mark set by a read. Eviction passes over a marked entry once and clears the mark. */
   used: boolean;
+  /** The read view and the generation at which the database last confirmed it, if any. */
+  confirmed?: { readonly generation: number; readonly view: TemplateJsonView };
 }
 
 /** Default bound on the cached text, in UTF-16 code units (about twice as many bytes). */
@@ -37,6 +44,24 @@ export class TemplateJsonCache {
     // hundred entries. Eviction gives marked entries a second chance, close to least-recently-used order.
     entry.used = true;
     return entry.json;
+  }
+
+  /** Returns the view confirmed at exactly this generation, or undefined. */
+  getConfirmed(id: string, generation: number): TemplateJsonView | undefined {
+    const entry = this.#entries.get(id);
+    if (entry?.confirmed?.generation !== generation) {
+      return undefined;
+    }
+    entry.used = true;
+    return entry.confirmed.view;
+  }
+
+  /** Records that the database showed this view of a cached template at `generation`. */
+  confirm(id: string, generation: number, view: TemplateJsonView): void {
+    const entry = this.#entries.get(id);
+    if (entry !== undefined && entry.revision === view.revision && entry.json === view.json) {
+      entry.confirmed = { generation, view };
+    }
   }
 
   set(id: string, revision: number, createdAt: string, json: string): void {

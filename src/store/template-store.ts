@@ -46,6 +46,12 @@ export interface ListQuery {
   readonly offset: number;
 }
 
+/** A list result as JSON texts: the total and each template's text, ready to send. */
+export interface ListJson {
+  readonly total: number;
+  readonly items: readonly string[];
+}
+
 export interface ListResult {
   /** Number of templates matching the filter, before limit and offset. */
   readonly total: number;
@@ -91,7 +97,7 @@ export interface TemplateStore {
   getJsonById(id: string): Promise<TemplateJsonView | undefined>;
   list(query: ListQuery): Promise<ListResult>;
   /** Lists templates as their JSON texts, for reads that only send them. */
-  listJson(query: ListQuery): Promise<{ total: number; items: string[] }>;
+  listJson(query: ListQuery): Promise<ListJson>;
   /**
    * Replaces a template if its stored revision is still `expectedRevision`,
    * and records the new revision in the same transaction.

@@ -1,26 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IdConflictError, NameConflictError, type StoredTemplate, type TemplateStore } from '../../src/store/template-store.js';
+import { storedTemplate } from '../helpers/stored-template.js';
 import { createTestDatabase, TEST_STORE_KIND, type TestDatabase } from '../helpers/test-store.js';
-
-function template(id: string, overrides: Partial<StoredTemplate> = {}): StoredTemplate {
-  return {
-    id,
-    name: id,
-    description: null,
-    scope: 'project',
-    project_id: 'proj-a',
-    containers: [{ name: 'main', image: 'busybox:1.36', env_vars: [{ name: 'A', value: '' }] }],
-    ttl_seconds_after_finished: 3600,
-    backoff_limit: 3,
-    labels: {},
-    created_by: 'user-a',
-    updated_by: 'user-a',
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    revision: 1,
-    ...overrides,
-  };
-}
 
 const ALL = { kind: 'all' } as const;
 const BY_CREATED = { field: 'created_at', descending: false } as const;
@@ -38,7 +19,7 @@ describe(`template store on ${TEST_STORE_KIND}`, () => {
   });
 
   it('create then getById returns the same template', async () => {
-    const stored = template('wf-tmpl-a-000001', { description: '描述', ttl_seconds_after_finished: 2_147_483_647 });
+    const stored = storedTemplate('wf-tmpl-a-000001', { description: '描述', ttl_seconds_after_finished: 2_147_483_647 });
     await store.create(stored);
     expect(await store.getById(stored.id)).toEqual(stored);
   });
@@ -48,27 +29,27 @@ describe(`template store on ${TEST_STORE_KIND}`, () => {
   });
 
   it('create rejects a taken ID', async () => {
-    await store.create(template('wf-tmpl-a-000001'));
-    await expect(store.create(template('wf-tmpl-a-000001', { name: 'other' }))).rejects.toBeInstanceOf(IdConflictError);
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
+    await expect(store.create(storedTemplate('wf-tmpl-a-000001', { name: 'other' }))).rejects.toBeInstanceOf(IdConflictError);
   });
 
   it('name is unique per project', async () => {
-    await store.create(template('wf-tmpl-a-000001', { name: 'etl' }));
-    await expect(store.create(template('wf-tmpl-a-000002', { name: 'etl' }))).rejects.toBeInstanceOf(NameConflictError);
-    await store.create(template('wf-tmpl-a-000003', { name: 'etl', project_id: 'proj-b' }));
+    await store.create(storedTemplate('wf-tmpl-a-000001', { name: 'etl' }));
+    await expect(store.create(storedTemplate('wf-tmpl-a-000002', { name: 'etl' }))).rejects.toBeInstanceOf(NameConflictError);
+    await store.create(storedTemplate('wf-tmpl-a-000003', { name: 'etl', project_id: 'proj-b' }));
   });
 
   it('name is unique among global templates despite null project_id', async () => {
-    await store.create(template('wf-tmpl-g-000001', { name: 'etl', scope: 'global', project_id: null }));
+    await store.create(storedTemplate('wf-tmpl-g-000001', { name: 'etl', scope: 'global', project_id: null }));
     await expect(
-      store.create(template('wf-tmpl-g-000002', { name: 'etl', scope: 'global', project_id: null })),
+      store.create(storedTemplate('wf-tmpl-g-000002', { name: 'etl', scope: 'global', project_id: null })),
     ).rejects.toBeInstanceOf(NameConflictError);
   });
 
   it('concurrent creates of one name have one winner', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, index) =>
-        store.create(template(`wf-tmpl-r-${String(index).padStart(6, '0')}`, { name: 'race', scope: 'global', project_id: null })),
+        store.create(storedTemplate(`wf-tmpl-r-${String(index).padStart(6, '0')}`, { name: 'race', scope: 'global', project_id: null })),
       ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
@@ -78,34 +59,34 @@ describe(`template store on ${TEST_STORE_KIND}`, () => {
   });
 
   it('update applies only at the expected revision', async () => {
-    await store.create(template('wf-tmpl-a-000001'));
-    const next = template('wf-tmpl-a-000001', { description: 'v2', revision: 2, updated_at: '2026-01-02T00:00:00.000Z' });
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
+    const next = storedTemplate('wf-tmpl-a-000001', { description: 'v2', revision: 2, updated_at: '2026-01-02T00:00:00.000Z' });
     expect(await store.update(next, 2)).toBe(false);
     expect(await store.update(next, 1)).toBe(true);
     expect(await store.getById(next.id)).toEqual(next);
-    expect(await store.update(template('wf-tmpl-missing-000000'), 1)).toBe(false);
+    expect(await store.update(storedTemplate('wf-tmpl-missing-000000'), 1)).toBe(false);
   });
 
   it('update into a taken name raises NameConflictError', async () => {
-    await store.create(template('wf-tmpl-a-000001', { name: 'one' }));
-    await store.create(template('wf-tmpl-a-000002', { name: 'two' }));
-    await expect(store.update(template('wf-tmpl-a-000002', { name: 'one', revision: 2 }), 1)).rejects.toBeInstanceOf(
+    await store.create(storedTemplate('wf-tmpl-a-000001', { name: 'one' }));
+    await store.create(storedTemplate('wf-tmpl-a-000002', { name: 'two' }));
+    await expect(store.update(storedTemplate('wf-tmpl-a-000002', { name: 'one', revision: 2 }), 1)).rejects.toBeInstanceOf(
       NameConflictError,
     );
   });
 
   it('delete honours the expected revision', async () => {
-    await store.create(template('wf-tmpl-a-000001'));
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
     expect(await store.delete('wf-tmpl-a-000001', 2)).toBe(false);
     expect(await store.delete('wf-tmpl-a-000001', 1)).toBe(true);
     expect(await store.delete('wf-tmpl-a-000001')).toBe(false);
   });
 
   it('list filters, sorts, pages and counts', async () => {
-    await store.create(template('wf-tmpl-b-000001', { name: 'Beta', created_at: '2026-01-01T00:00:01.000Z' }));
-    await store.create(template('wf-tmpl-a-000001', { name: 'alpha_1%', created_at: '2026-01-01T00:00:02.000Z' }));
-    await store.create(template('wf-tmpl-c-000001', { name: 'gamma', scope: 'global', project_id: null, created_at: '2026-01-01T00:00:03.000Z' }));
-    await store.create(template('wf-tmpl-d-000001', { name: 'delta', project_id: 'proj-b', created_at: '2026-01-01T00:00:03.000Z' }));
+    await store.create(storedTemplate('wf-tmpl-b-000001', { name: 'Beta', created_at: '2026-01-01T00:00:01.000Z' }));
+    await store.create(storedTemplate('wf-tmpl-a-000001', { name: 'alpha_1%', created_at: '2026-01-01T00:00:02.000Z' }));
+    await store.create(storedTemplate('wf-tmpl-c-000001', { name: 'gamma', scope: 'global', project_id: null, created_at: '2026-01-01T00:00:03.000Z' }));
+    await store.create(storedTemplate('wf-tmpl-d-000001', { name: 'delta', project_id: 'proj-b', created_at: '2026-01-01T00:00:03.000Z' }));
 
     const byName = await store.list({ filter: { visibility: ALL }, sort: { field: 'name', descending: false }, limit: 10, offset: 0 });
     expect(byName.items.map((item) => item.name)).toEqual(['Beta', 'alpha_1%', 'delta', 'gamma']);
@@ -138,14 +119,14 @@ describe(`template store on ${TEST_STORE_KIND}`, () => {
   });
 
   it('count and ping answer', async () => {
-    await store.create(template('wf-tmpl-a-000001'));
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
     expect(await store.count()).toBe(1);
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
   it('a second store on the same database sees writes', async () => {
     const other = await database.openStore();
-    await store.create(template('wf-tmpl-a-000001'));
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
     expect((await other.getById('wf-tmpl-a-000001'))?.name).toBe('wf-tmpl-a-000001');
   });
 });

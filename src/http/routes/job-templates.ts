@@ -14,7 +14,7 @@ import { ApiError } from '../../errors/api-error.js';
 import { treatEmptyJsonBodyAsAbsent } from '../empty-body.js';
 import type { TemplateService } from '../../domain/template-service.js';
 import { entityTag } from '../../domain/etag.js';
-import { serializeTemplateList, templateJson } from '../../domain/template-json.js';
+import { listResponseBody, templateJson } from '../../domain/template-json.js';
 import {
   CreateTemplateBodySchema,
   JobTemplateListSchema,
@@ -191,8 +191,8 @@ export function registerJobTemplateRoutes(app: FastifyInstance, service: Templat
       },
     },
     async (request, reply) => {
-      const { total, items } = await service.listJson(request.principal, request.query as Record<string, unknown>);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(serializeTemplateList(total, items));
+      const page = await service.listJson(request.principal, request.query as Record<string, unknown>);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(listResponseBody(page));
     },
   );
 
