@@ -5,6 +5,7 @@ import type { ContainerConfig } from '../domain/template-schema.js';
 import type { ChangeTracker } from './change-tracker.js';
 import { ListPageCache } from './list-page-cache.js';
 import { TemplateJsonCache } from './template-json-cache.js';
+import type { BatchedWrite, WriteBatcher } from './write-batcher.js';
 import type { Database, JobTemplateRevisionRow, JobTemplateRow } from './database.js';
 import type { ListJson, ListQuery, ListResult, StoredTemplate, TemplateFilter, TemplateJsonView, TemplateRevision, TemplateStore } from './template-store.js';
 import type { TemplateScope } from '../domain/template-schema.js';
@@ -93,6 +94,8 @@ export interface KyselyStoreOptions {
   readonly changes?: ChangeTracker;
   /** Bound on the cached list pages; 0 turns the page cache off. */
   readonly cachedPages?: number;
+  /** Commits concurrent writes together (SQLite); without it each write has its own transaction. */
+  readonly batcher?: WriteBatcher;
 }
 
 /**
@@ -110,6 +113,7 @@ export class KyselyTemplateStore implements TemplateStore {
   /** Set where the dialect can tell cheaply whether the database changed (SQLite); the read caches need it. */
   readonly #changes: ChangeTracker | undefined;
   readonly #pages: ListPageCache;
+  readonly #batcher: WriteBatcher | undefined;
 
   constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, options: KyselyStoreOptions = {}) {
     this.kind = kind;
@@ -118,6 +122,7 @@ export class KyselyTemplateStore implements TemplateStore {
     this.#jsonCache = options.jsonCache ?? new TemplateJsonCache();
     this.#changes = options.changes;
     this.#pages = new ListPageCache(options.cachedPages);
+    this.#batcher = options.batcher;
     this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
   }
 
@@ -127,6 +132,11 @@ export class KyselyTemplateStore implements TemplateStore {
     } catch (error) {
       throw this.#translateError(error, template);
     }
+  }
+
+  /** Runs `work` in a transaction of its own, or in the next batch when the store batches writes. */
+  #transaction<T>(work: BatchedWrite<T>): Promise<T> {
+    return this.#batcher === undefined ? this.#db.transaction().execute(work) : this.#batcher.run(work);
   }
 
   /** Runs a write and then moves the change generation on, whether the write committed or failed. */
@@ -162,7 +172,7 @@ export class KyselyTemplateStore implements TemplateStore {
   async create(template: StoredTemplate): Promise<void> {
     await this.#write(
       () =>
-        this.#db.transaction().execute(async (trx) => {
+        this.#transaction(async (trx) => {
           await trx.insertInto('job_templates').values(templateToRow(template)).execute();
           await this.#writeLabelsAndRevision(trx, template, false);
         }),
@@ -323,7 +333,7 @@ export class KyselyTemplateStore implements TemplateStore {
     const row = templateToRow(template);
     return this.#write(
       () =>
-        this.#db.transaction().execute(async (trx) => {
+        this.#transaction(async (trx) => {
           const result = await trx
             .updateTable('job_templates')
             .set({
@@ -356,11 +366,15 @@ export class KyselyTemplateStore implements TemplateStore {
   }
 
   async delete(id: string, expectedRevision?: number): Promise<boolean> {
-    let query = this.#db.deleteFrom('job_templates').where('id', '=', id);
-    if (expectedRevision !== undefined) {
-      query = query.where('revision', '=', expectedRevision);
-    }
-    const result = await this.#write(() => query.executeTakeFirst());
+    const result = await this.#write(() =>
+      this.#transaction(async (trx) => {
+        let query = trx.deleteFrom('job_templates').where('id', '=', id);
+        if (expectedRevision !== undefined) {
+          query = query.where('revision', '=', expectedRevision);
+        }
+        return query.executeTakeFirst();
+      }),
+    );
     return result.numDeletedRows > 0n;
   }
 

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './database.js';
 import { ChangeTracker } from './change-tracker.js';
+import { WriteBatcher } from './write-batcher.js';
 import { KyselyTemplateStore } from './kysely-template-store.js';
 import { migrateToLatest, type MigrationReport } from './migrate.js';
 import { IdConflictError, NameConflictError, StoreUnavailableError, type StoredTemplate } from './template-store.js';
@@ -117,6 +118,7 @@ export async function openSqliteStore(
   const changes = new ChangeTracker(() => dataVersion.get() as number);
   const store = new KyselyTemplateStore('sqlite', db, translateSqliteError, {
     changes,
+    batcher: new WriteBatcher(db),
     ...(options.cachedPages === undefined ? {} : { cachedPages: options.cachedPages }),
   });
   return { store, migrations };
