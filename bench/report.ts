@@ -9,6 +9,8 @@ import type { CapturedResponse } from './samples.js';
 /** One scenario measured between two baseline runs of the same request mix. */
 export interface ScenarioRun {
   readonly scenario: ScenarioName;
+  /** The service variant, such as "no list cache"; undefined for the service with its defaults. */
+  readonly variant?: string;
   readonly baselineBefore: LoadResult;
   readonly service: LoadResult;
   readonly baselineAfter: LoadResult;
@@ -56,6 +58,11 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return lines.join('\n');
 }
 
+/** Names a run in the tables: its scenario, and its variant when there is one. */
+export function runName(run: ScenarioRun): string {
+  return run.variant === undefined ? run.scenario : `${run.scenario}, ${run.variant}`;
+}
+
 /** Divides the service's throughput by the mean of the two baseline runs around it. */
 export function ratioToBaselineMean(run: ScenarioRun): number {
   return run.service.requestsPerSecond / ((run.baselineBefore.requestsPerSecond + run.baselineAfter.requestsPerSecond) / 2);
@@ -79,7 +86,7 @@ function resultsTable(runs: readonly ScenarioRun[]): string {
     runs.map((run) => {
       const baselineMean = (run.baselineBefore.requestsPerSecond + run.baselineAfter.requestsPerSecond) / 2;
       return [
-        run.scenario,
+        runName(run),
         formatRate(run.service.requestsPerSecond),
         formatRate(run.baselineBefore.requestsPerSecond),
         formatRatio(run.service.requestsPerSecond / run.baselineBefore.requestsPerSecond),
@@ -99,7 +106,7 @@ function baselineTable(runs: readonly ScenarioRun[]): string {
   return table(
     ['baseline for', 'requests/s before', 'p50 ms before', 'p99 ms before', 'requests/s after', 'p50 ms after', 'p99 ms after'],
     runs.map((run) => [
-      run.scenario,
+      runName(run),
       formatRate(run.baselineBefore.requestsPerSecond),
       formatMs(run.baselineBefore.p50Ms),
       formatMs(run.baselineBefore.p99Ms),
@@ -131,7 +138,7 @@ export function formatSuite(suite: SuiteResult): string {
     '',
     `- Seeded ${integer.format(suite.templates)} templates in ${suite.seedSeconds.toFixed(1)} s (${suite.seedMethod}).`,
     `- Search terms: ${terms.terms.length} terms like \`${terms.terms[0]}\`, each matching ${integer.format(terms.minMatches)} to ${integer.format(terms.maxMatches)} templates, ${(terms.meanFraction * 100).toFixed(2)} % on average.`,
-    `- Service peak RSS (VmHWM) at the end: ${formatMiB(suite.servicePeakRssKiB)}.`,
+    `- Service peak RSS (VmHWM) at the end: ${formatMiB(suite.servicePeakRssKiB)}, with its default settings.`,
     `- 1-minute load average of the machine: ${suite.loadAverages[0].toFixed(1)} at the start, ${suite.loadAverages[1].toFixed(1)} at the end, on ${availableParallelism()} CPUs. A load well above the CPU count means other processes competed with the benchmark for CPU time.`,
     `- This part took ${suite.seconds.toFixed(1)} s.`,
     '',
@@ -154,15 +161,16 @@ export function formatScaleComparison(small: SuiteResult, large: SuiteResult): s
   const largeSize = integer.format(large.templates);
   const rows: string[][] = [];
   for (const smallRun of small.runs) {
-    const largeRun = large.runs.find((run) => run.scenario === smallRun.scenario);
+    const largeRun = large.runs.find((run) => runName(run) === runName(smallRun));
     if (largeRun === undefined) {
       continue;
     }
     rows.push([
-      smallRun.scenario,
+      runName(smallRun),
       formatRate(smallRun.service.requestsPerSecond),
       formatRate(largeRun.service.requestsPerSecond),
-      formatRatio(largeRun.service.requestsPerSecond / smallRun.service.requestsPerSecond),
+      formatRatio(smallRun.service.requestsPerSecond / largeRun.service.requestsPerSecond),
+      formatRatio(ratioToBaselineMean(smallRun) / ratioToBaselineMean(largeRun)),
       formatMs(smallRun.service.p50Ms),
       formatMs(largeRun.service.p50Ms),
       formatRatio(largeRun.service.p50Ms / smallRun.service.p50Ms),
@@ -176,12 +184,15 @@ export function formatScaleComparison(small: SuiteResult, large: SuiteResult): s
   return [
     `### Scale: ${smallSize} against ${largeSize} templates`,
     '',
+    `Cost is the time a request takes at full load, the inverse of requests/s. The pages differ in size: a project has fewer templates at ${smallSize}, so its list page is shorter there (see the sample responses). The column relative to the baseline divides that difference out, because the baseline sends the same bytes as the service at each size.`,
+    '',
     table(
       [
         'scenario',
         `requests/s at ${smallSize}`,
         `requests/s at ${largeSize}`,
-        `throughput ${largeSize} / ${smallSize}`,
+        `cost ${largeSize} / ${smallSize}`,
+        `cost ${largeSize} / ${smallSize}, each relative to its baseline`,
         `p50 ms at ${smallSize}`,
         `p50 ms at ${largeSize}`,
         `p50 ${largeSize} / ${smallSize}`,

@@ -17,7 +17,7 @@ import { formatScaleComparison, formatSuite, type ScenarioRun, type SuiteResult 
 import { RequestFactory, SCENARIO_MIX, type RequestKind } from './requests.js';
 import { captureSamples } from './samples.js';
 import { seedDatabase, STORE_CREATE_LIMIT, type DatabaseTarget } from './seed.js';
-import { PASSED_ON_VARIABLES, SERVICE_DEFAULTS, startServiceProcess } from './service-process.js';
+import { buildService, PASSED_ON_VARIABLES, SERVICE_DEFAULTS, startCommand, startServiceProcess } from './service-process.js';
 
 /** Template counts of the --scale comparison. */
 const SCALE_SIZES = [1_000, 100_000] as const;
@@ -61,8 +61,51 @@ function describeTarget(target: DatabaseTarget): string {
   return target.kind === 'sqlite' ? 'SQLite' : `PostgreSQL at ${redactPassword(target.url)}`;
 }
 
-/** Seeds a database of `templates`, starts the service on it and measures the scenarios in order. */
-async function runSuite(context: BenchContext, title: string, templates: number, scenarios: readonly ScenarioName[]): Promise<SuiteResult> {
+/** Measures each scenario against a running service, between two baseline runs of the same requests. */
+async function measureScenarios(
+  context: BenchContext,
+  title: string,
+  serviceUrl: string,
+  factory: RequestFactory,
+  scenarios: readonly ScenarioName[],
+  variant?: string,
+): Promise<ScenarioRun[]> {
+  const runs: ScenarioRun[] = [];
+  for (const scenario of scenarios) {
+    if (wasInterrupted()) {
+      break;
+    }
+    const name = variant === undefined ? scenario : `${scenario}, ${variant}`;
+    const measureBaseline = () => measureLoad(context.baseline.baseUrl, () => factory.autocannonRequests(scenario, false), context.load);
+    log(`${title}: ${name}: baseline…`);
+    const baselineBefore = await measureBaseline();
+    log(`${title}: ${name}: service…`);
+    const result = await measureLoad(serviceUrl, () => factory.autocannonRequests(scenario, true), context.load, () => factory.finishServiceRun());
+    log(`${title}: ${name}: baseline again…`);
+    const baselineAfter = await measureBaseline();
+    runs.push({ scenario, ...(variant === undefined ? {} : { variant }), baselineBefore, service: result, baselineAfter });
+    log(
+      `${title}: ${name}: ${result.requestsPerSecond.toFixed(0)} requests/s against ${baselineBefore.requestsPerSecond.toFixed(0)} and ${baselineAfter.requestsPerSecond.toFixed(0)} for the baseline.`,
+    );
+  }
+  return runs;
+}
+
+/** The service variant that the scale comparison adds on SQLite: every list runs its queries. */
+const NO_LIST_CACHE = { label: 'no list cache', env: { SQLITE_LIST_CACHE_PAGES: '0' } } as const;
+
+/**
+ * Seeds a database of `templates`, starts the service on it and measures the
+ * scenarios in order. On SQLite, `uncachedScenarios` then run again against a
+ * second service process with the list cache turned off.
+ */
+async function runSuite(
+  context: BenchContext,
+  title: string,
+  templates: number,
+  scenarios: readonly ScenarioName[],
+  uncachedScenarios: readonly ScenarioName[] = [],
+): Promise<SuiteResult> {
   const started = performance.now();
   const loadAverageAtStart = loadavg()[0]!;
   log(`${title}: seeding ${templates} templates (${templates > STORE_CREATE_LIMIT ? 'batched inserts' : 'store.create'})…`);
@@ -70,54 +113,49 @@ async function runSuite(context: BenchContext, title: string, templates: number,
   log(`${title}: seeded in ${seeded.seconds.toFixed(1)} s at ${seeded.location}.`);
   try {
     const searchTerms = chooseSearchTerms(seeded.names);
-    const service = await startServiceProcess({ ...context.serviceEnv, ...seeded.serviceEnv }, context.options.cpuProfileDir);
+    const factory = new RequestFactory({
+      seededIds: seeded.ids,
+      seedCount: templates,
+      fixtures: loadRealTemplates(),
+      searchTerms: searchTerms.terms,
+    });
+    const serviceEnv = { ...context.serviceEnv, ...seeded.serviceEnv };
+    const service = await startServiceProcess(serviceEnv, context.options.cpuProfileDir);
     log(`${title}: service ready at ${service.baseUrl} (pid ${service.pid}).`);
+    let samples: SuiteResult['samples'];
+    let runs: ScenarioRun[];
+    let servicePeakRssKiB: number | undefined;
     try {
-      const factory = new RequestFactory({
-        seededIds: seeded.ids,
-        seedCount: templates,
-        fixtures: loadRealTemplates(),
-        searchTerms: searchTerms.terms,
-      });
       const kinds = new Set<RequestKind>(scenarios.flatMap((scenario) => SCENARIO_MIX[scenario].map(({ kind }) => kind)));
-      const samples = await captureSamples(service.baseUrl, context.load.headers.authorization!, factory, kinds);
+      samples = await captureSamples(service.baseUrl, context.load.headers.authorization!, factory, kinds);
       await context.baseline.setSamples(samples);
-
-      const runs: ScenarioRun[] = [];
-      for (const scenario of scenarios) {
-        if (wasInterrupted()) {
-          break;
-        }
-        const measureBaseline = () => measureLoad(context.baseline.baseUrl, () => factory.autocannonRequests(scenario, false), context.load);
-        log(`${title}: ${scenario}: baseline…`);
-        const baselineBefore = await measureBaseline();
-        log(`${title}: ${scenario}: service…`);
-        const result = await measureLoad(service.baseUrl, () => factory.autocannonRequests(scenario, true), context.load, () =>
-          factory.finishServiceRun(),
-        );
-        log(`${title}: ${scenario}: baseline again…`);
-        const baselineAfter = await measureBaseline();
-        runs.push({ scenario, baselineBefore, service: result, baselineAfter });
-        log(
-          `${title}: ${scenario}: ${result.requestsPerSecond.toFixed(0)} requests/s against ${baselineBefore.requestsPerSecond.toFixed(0)} and ${baselineAfter.requestsPerSecond.toFixed(0)} for the baseline.`,
-        );
-      }
-      const servicePeakRssKiB = service.peakRssKiB();
-      return {
-        title,
-        templates,
-        seedMethod: seeded.method,
-        seedSeconds: seeded.seconds,
-        searchTerms,
-        samples,
-        runs,
-        servicePeakRssKiB,
-        loadAverages: [loadAverageAtStart, loadavg()[0]!],
-        seconds: (performance.now() - started) / 1000,
-      };
+      runs = await measureScenarios(context, title, service.baseUrl, factory, scenarios);
+      servicePeakRssKiB = service.peakRssKiB();
     } finally {
       await service.stop();
     }
+
+    if (context.target.kind === 'sqlite' && uncachedScenarios.length > 0 && !wasInterrupted()) {
+      const uncached = await startServiceProcess({ ...serviceEnv, ...NO_LIST_CACHE.env }, context.options.cpuProfileDir);
+      log(`${title}: service with ${NO_LIST_CACHE.label} ready at ${uncached.baseUrl} (pid ${uncached.pid}).`);
+      try {
+        runs.push(...(await measureScenarios(context, title, uncached.baseUrl, factory, uncachedScenarios, NO_LIST_CACHE.label)));
+      } finally {
+        await uncached.stop();
+      }
+    }
+    return {
+      title,
+      templates,
+      seedMethod: seeded.method,
+      seedSeconds: seeded.seconds,
+      searchTerms,
+      samples,
+      runs,
+      servicePeakRssKiB,
+      loadAverages: [loadAverageAtStart, loadavg()[0]!],
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await seeded.drop();
   }
@@ -131,6 +169,7 @@ function formatHeader(context: BenchContext): string {
     `## Job Template service benchmark, ${new Date().toISOString()}`,
     '',
     `- Store: ${describeTarget(context.target)}. Service settings besides its defaults: ${settings.join(', ')}, LOG_LEVEL=warn.`,
+    `- Service: \`node ${[...startCommand().nodeFlags, 'dist/main.js'].join(' ')}\`, compiled and started as \`npm start\` does.`,
     `- Machine: ${cpuList.length} × ${cpuList[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node.js ${process.version}. autocannon runs in this process and shares the CPUs with the servers.`,
     `- Load: ${options.connections} connections, ${options.warmup} s warm-up and ${options.duration} s measured per run; each scenario runs between two baseline runs of the same requests.`,
     '',
@@ -156,6 +195,8 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   installSignalHandlers(stopRunningLoad);
+  log('compiling the service to dist/ as npm start does…');
+  buildService();
   const secret = randomBytes(32).toString('hex');
   const serviceEnv: Record<string, string> = { AUTH_JWT_SECRET: secret, ...SERVICE_DEFAULTS };
   for (const name of PASSED_ON_VARIABLES) {
@@ -189,10 +230,10 @@ async function main(): Promise<void> {
 
   if (options.scale && !wasInterrupted()) {
     const [smallSize, largeSize] = SCALE_SIZES;
-    const small = await runSuite(context, `Scale, ${storeName}, ${smallSize.toLocaleString('en-US')} templates`, smallSize, SCALE_SCENARIOS);
+    const small = await runSuite(context, `Scale, ${storeName}, ${smallSize.toLocaleString('en-US')} templates`, smallSize, SCALE_SCENARIOS, SCALE_SCENARIOS);
     process.stdout.write(`${formatSuite(small)}\n`);
     if (!wasInterrupted()) {
-      const large = await runSuite(context, `Scale, ${storeName}, ${largeSize.toLocaleString('en-US')} templates`, largeSize, SCALE_SCENARIOS);
+      const large = await runSuite(context, `Scale, ${storeName}, ${largeSize.toLocaleString('en-US')} templates`, largeSize, SCALE_SCENARIOS, SCALE_SCENARIOS);
       process.stdout.write(`${formatSuite(large)}\n${formatScaleComparison(small, large)}\n`);
     }
   }

@@ -1,6 +1,8 @@
-/** The service under test, started as `node --import tsx src/main.ts` like `npm start` does. */
-import { spawn } from 'node:child_process';
+/** The service under test, built and started as `npm start` does. */
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { track } from './cleanup.js';
@@ -42,6 +44,35 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+/** The compiled entry point that `npm start` runs. */
+const START_SCRIPT = 'dist/main.js';
+
+/**
+ * Reads the Node.js flags of the `start` script in package.json, so that the
+ * benchmark runs the service with the same flags as `npm start`. Raises when
+ * the script is not `node [flags] dist/main.js`.
+ */
+export function startCommand(): { readonly nodeFlags: readonly string[] } {
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (manifest.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== START_SCRIPT || words.slice(1, -1).some((word) => !word.startsWith('--'))) {
+    throw new Error(`The start script in package.json is ${JSON.stringify(manifest.scripts?.start)}; the benchmark expects "node [--flags] ${START_SCRIPT}".`);
+  }
+  return { nodeFlags: words.slice(1, -1) };
+}
+
+/** Compiles the service to dist/ as `npm start` does before it starts, and raises with the compiler output on failure. */
+export function buildService(): void {
+  const compiler = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  try {
+    execFileSync(process.execPath, [compiler, '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    // tsc prints its errors to standard output, which the error's message leaves out.
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`Compiling the service failed:\n${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`, { cause: error });
+  }
+}
+
 /** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
 async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,7 +105,7 @@ export async function startServiceProcess(env: Readonly<Record<string, string>>,
   const port = await findFreePort();
   // Node.js writes the CPU profile when the process exits, which the service does after SIGTERM.
   const profiling = cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir];
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...profiling, ...startCommand().nodeFlags, START_SCRIPT], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,5 @@
 import type { StoreConfig } from '../config.js';
 import type { MigrationReport } from './migrate.js';
-import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { TemplateStore } from './template-store.js';
 
@@ -12,5 +11,7 @@ export async function openStore(
   if (config.kind === 'sqlite') {
     return openSqliteStore(config);
   }
+  // Loaded only when needed: pg and its modules add about 5 MiB to the memory of a SQLite service.
+  const { openPostgresStore } = await import('./postgres-store.js');
   return openPostgresStore({ ...config, onConnectionError });
 }

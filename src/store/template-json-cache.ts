@@ -22,7 +22,7 @@ interface Entry {
   confirmed?: { readonly generation: number; readonly view: TemplateJsonView };
 }
 
-/** Default bound on the cached text, in UTF-16 code units (about twice as many bytes). */
+/** Default bound on the cached text, in UTF-16 code units: V8 keeps ASCII and Latin-1 text in one byte a character, other text in two. */
 export const DEFAULT_CACHE_CHARACTERS = 16 * 1024 * 1024;
 
 export class TemplateJsonCache {
