@@ -4,6 +4,7 @@ import { addLabelsAndRevisions } from './0002-add-labels-and-revisions.js';
 import { addTemplateBody } from './0003-add-template-body.js';
 import { addSearchIndex } from './0004-add-search-index.js';
 import { coverListPages } from './0005-cover-list-pages.js';
+import { countTemplatesPerProject } from './0006-count-templates-per-project.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -26,6 +27,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
       '0003-add-template-body': addTemplateBody(this.#dialect),
       '0004-add-search-index': addSearchIndex(this.#dialect),
       '0005-cover-list-pages': coverListPages(this.#dialect),
+      '0006-count-templates-per-project': countTemplatesPerProject(this.#dialect),
     };
   }
 }

@@ -44,9 +44,16 @@ export interface JobTemplateRevisionRow {
   template: ColumnType<unknown, string, string>;
 }
 
+/** Templates per project key ('' for global ones), kept by triggers; SQLite only. */
+export interface JobTemplateCountRow {
+  project_key: string;
+  templates: number;
+}
+
 /** The database schema, typed for Kysely. */
 export interface Database {
   job_templates: JobTemplateRow;
   job_template_labels: JobTemplateLabelRow;
   job_template_revisions: JobTemplateRevisionRow;
+  job_template_counts: JobTemplateCountRow;
 }

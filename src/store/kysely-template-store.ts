@@ -96,6 +96,8 @@ export interface KyselyStoreOptions {
   readonly cachedPages?: number;
   /** Commits concurrent writes together (SQLite); without it each write has its own transaction. */
   readonly batcher?: WriteBatcher;
+  /** The database keeps `job_template_counts` (SQLite), so totals filtered only by project and scope need no COUNT. */
+  readonly projectCounts?: boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export class KyselyTemplateStore implements TemplateStore {
   readonly #changes: ChangeTracker | undefined;
   readonly #pages: ListPageCache;
   readonly #batcher: WriteBatcher | undefined;
+  readonly #projectCounts: boolean;
 
   constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, options: KyselyStoreOptions = {}) {
     this.kind = kind;
@@ -123,6 +126,7 @@ export class KyselyTemplateStore implements TemplateStore {
     this.#changes = options.changes;
     this.#pages = new ListPageCache(options.cachedPages);
     this.#batcher = options.batcher;
+    this.#projectCounts = options.projectCounts ?? false;
     this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
   }
 
@@ -278,6 +282,33 @@ export class KyselyTemplateStore implements TemplateStore {
     return query;
   }
 
+  /**
+   * Returns the number of templates that match a filter. A filter of scope,
+   * project and visibility alone is answered from the per-project counts
+   * where the database keeps them; global templates have the project key ''.
+   */
+  async #countMatches(filter: TemplateFilter): Promise<number> {
+    const byProjectOnly = (filter.nameContains === undefined || filter.nameContains === '') && (filter.labelRequirements ?? []).length === 0;
+    if (!this.#projectCounts || !byProjectOnly) {
+      const counted = await this.#filtered(filter).select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow();
+      return Number(counted.total);
+    }
+    let query = this.#db.selectFrom('job_template_counts').select((eb) => eb.fn.sum<number | string | null>('templates').as('total'));
+    if (filter.scope === 'global') {
+      query = query.where('project_key', '=', '');
+    } else if (filter.scope === 'project') {
+      query = query.where('project_key', '<>', '');
+    }
+    if (filter.projectId !== undefined) {
+      query = query.where('project_key', '=', filter.projectId);
+    }
+    if (filter.visibility.kind === 'global-and-projects') {
+      query = query.where('project_key', 'in', ['', ...filter.visibility.projectIds]);
+    }
+    const counted = await query.executeTakeFirstOrThrow();
+    return Number(counted.total ?? 0);
+  }
+
   async listJson(query: ListQuery): Promise<ListJson> {
     const generation = this.#changes?.current();
     const key = generation === undefined ? undefined : ListPageCache.keyOf(query);
@@ -299,8 +330,8 @@ export class KyselyTemplateStore implements TemplateStore {
         this.kind === 'sqlite' && query.filter.nameContains !== undefined && query.filter.nameContains !== ''
           ? sql<string>`+${sql.ref(query.sort.field)}`
           : query.sort.field;
-      const [counted, rows] = await Promise.all([
-        filtered.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
+      const [total, rows] = await Promise.all([
+        this.#countMatches(query.filter),
         filtered
           .select(['id', 'revision', 'created_at'])
           .orderBy(sortColumn, direction)
@@ -309,7 +340,7 @@ export class KyselyTemplateStore implements TemplateStore {
           .offset(query.offset)
           .execute(),
       ]);
-      return { total: Number(counted.total), items: await this.#jsonOf(rows) };
+      return { total, items: await this.#jsonOf(rows) };
     });
     if (key !== undefined) {
       this.#pages.set(key, generation!, page);

@@ -127,6 +127,7 @@ export async function openSqliteStore(
   const store = new KyselyTemplateStore('sqlite', db, translateSqliteError, {
     changes,
     batcher: new WriteBatcher(db),
+    projectCounts: true,
     ...(options.cachedPages === undefined ? {} : { cachedPages: options.cachedPages }),
   });
   return { store, migrations };

@@ -19,6 +19,7 @@ const LABELS_MIGRATION = '0002-add-labels-and-revisions';
 const BODY_MIGRATION = '0003-add-template-body';
 const SEARCH_MIGRATION = '0004-add-search-index';
 const COVERING_MIGRATION = '0005-cover-list-pages';
+const COUNTS_MIGRATION = '0006-count-templates-per-project';
 
 /** A database of the run's kind, with a Kysely instance and migrator that the test drives by hand. */
 interface MigratedDatabase {
@@ -211,7 +212,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   async function migrateLegacyTemplates(): Promise<void> {
     await insertLegacyRow(database.db, PROJECT_TEMPLATE);
     await insertLegacyRow(database.db, GLOBAL_TEMPLATE);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
   }
 
   it('first migration has no labels or revisions', async () => {
@@ -257,7 +258,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   });
 
   it('backfill with no templates adds no revision', async () => {
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
 
     const count = await database.db
       .selectFrom('job_template_revisions')
@@ -325,7 +326,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
 
     const { store, applied } = await database.openServerStore();
 
-    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION, COVERING_MIGRATION]);
+    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION, COVERING_MIGRATION, COUNTS_MIGRATION]);
     expect(await store.getById(PROJECT_TEMPLATE.id)).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
     expect((await store.getRevision(PROJECT_TEMPLATE.id, 1))?.template).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
   });
@@ -339,12 +340,12 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
     expect((await store.listRevisions(PROJECT_TEMPLATE.id, 100, 0)).total).toBe(1);
   });
 
-  it('covering list indexes migrate down and up again', async () => {
+  it('list migrations go down and up again', async () => {
     await migrateLegacyTemplates();
 
-    expect(await migrateTo(database.migrator, SEARCH_MIGRATION)).toEqual([`${COVERING_MIGRATION} Success`]);
+    expect(await migrateTo(database.migrator, SEARCH_MIGRATION)).toEqual([`${COUNTS_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
     expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${COVERING_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
     expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
   });
 
@@ -356,5 +357,15 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
       order by created_at desc, id asc limit 100`.execute(database.db);
 
     expect(plan.rows.map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX job_templates_project_created_at_idx')]);
+  });
+
+  it('list totals count templates that existed before the migration', async () => {
+    await migrateLegacyTemplates();
+    const { store } = await database.openServerStore();
+    const page = newestFirstPage();
+
+    expect((await store.listJson({ ...page, filter: { ...page.filter, projectId: 'proj-a' } })).total).toBe(1);
+    expect((await store.listJson({ ...page, filter: { ...page.filter, scope: 'global' } })).total).toBe(1);
+    expect((await store.listJson(page)).total).toBe(2);
   });
 });

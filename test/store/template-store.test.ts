@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IdConflictError, NameConflictError, type StoredTemplate, type TemplateStore } from '../../src/store/template-store.js';
+import { IdConflictError, NameConflictError, type ListQuery, type StoredTemplate, type TemplateStore } from '../../src/store/template-store.js';
 import { storedTemplate } from '../helpers/stored-template.js';
 import { createTestDatabase, TEST_STORE_KIND, type TestDatabase } from '../helpers/test-store.js';
 
@@ -128,5 +128,43 @@ describe(`template store on ${TEST_STORE_KIND}`, () => {
     const other = await database.openStore();
     await store.create(storedTemplate('wf-tmpl-a-000001'));
     expect((await other.getById('wf-tmpl-a-000001'))?.name).toBe('wf-tmpl-a-000001');
+  });
+
+  /** Returns the totals of the lists whose total can come from per-project counts. */
+  async function totals() {
+    const total = async (filter: Partial<ListQuery['filter']>) => (await store.listJson({ sort: BY_CREATED, limit: 100, offset: 0, filter: { visibility: ALL, ...filter } })).total;
+    return {
+      all: await total({}),
+      projectA: await total({ projectId: 'proj-a' }),
+      projectB: await total({ projectId: 'proj-b' }),
+      global: await total({ scope: 'global' }),
+      projects: await total({ scope: 'project' }),
+      visibleToMemberOfA: await total({ visibility: { kind: 'global-and-projects', projectIds: ['proj-a'] } }),
+    };
+  }
+
+  it('totals follow creates, moves and deletes', async () => {
+    await store.create(storedTemplate('wf-tmpl-a-000001'));
+    await store.create(storedTemplate('wf-tmpl-a-000002'));
+    await store.create(storedTemplate('wf-tmpl-g-000001', { scope: 'global', project_id: null }));
+    expect(await totals()).toEqual({ all: 3, projectA: 2, projectB: 0, global: 1, projects: 2, visibleToMemberOfA: 3 });
+
+    await store.update(storedTemplate('wf-tmpl-a-000002', { project_id: 'proj-b', revision: 2 }), 1);
+    expect(await totals()).toEqual({ all: 3, projectA: 1, projectB: 1, global: 1, projects: 2, visibleToMemberOfA: 2 });
+
+    await store.update(storedTemplate('wf-tmpl-a-000001', { scope: 'global', project_id: null, revision: 2 }), 1);
+    expect(await totals()).toEqual({ all: 3, projectA: 0, projectB: 1, global: 2, projects: 1, visibleToMemberOfA: 2 });
+
+    await store.delete('wf-tmpl-g-000001');
+    await store.delete('wf-tmpl-a-000002');
+    expect(await totals()).toEqual({ all: 1, projectA: 0, projectB: 0, global: 1, projects: 0, visibleToMemberOfA: 1 });
+  });
+
+  it('rejected create leaves the totals', async () => {
+    await store.create(storedTemplate('wf-tmpl-a-000001', { name: 'etl' }));
+
+    await expect(store.create(storedTemplate('wf-tmpl-a-000002', { name: 'etl' }))).rejects.toThrow();
+
+    expect((await totals()).projectA).toBe(1);
   });
 });
