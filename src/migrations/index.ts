@@ -5,6 +5,7 @@ import { addTemplateBody } from './0003-add-template-body.js';
 import { addSearchIndex } from './0004-add-search-index.js';
 import { coverListPages } from './0005-cover-list-pages.js';
 import { countTemplatesPerProject } from './0006-count-templates-per-project.js';
+import { indexNameTrigrams } from './0007-index-name-trigrams.js';
 
 /** The SQL dialects the migrations are written for. */
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -28,6 +29,7 @@ export class TemplateMigrationProvider implements MigrationProvider {
       '0004-add-search-index': addSearchIndex(this.#dialect),
       '0005-cover-list-pages': coverListPages(this.#dialect),
       '0006-count-templates-per-project': countTemplatesPerProject(this.#dialect),
+      '0007-index-name-trigrams': indexNameTrigrams(this.#dialect),
     };
   }
 }

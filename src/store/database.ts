@@ -50,10 +50,17 @@ export interface JobTemplateCountRow {
   templates: number;
 }
 
+/** The integer key of a template in the trigram name index; SQLite only. */
+export interface JobTemplateSearchKeyRow {
+  search_key: number;
+  template_id: string;
+}
+
 /** The database schema, typed for Kysely. */
 export interface Database {
   job_templates: JobTemplateRow;
   job_template_labels: JobTemplateLabelRow;
   job_template_revisions: JobTemplateRevisionRow;
   job_template_counts: JobTemplateCountRow;
+  job_template_search_keys: JobTemplateSearchKeyRow;
 }

@@ -82,6 +82,18 @@ function rowToRevision(row: Selectable<JobTemplateRevisionRow>): TemplateRevisio
 /** The columns of a template row that decide who may read it and which JSON text is current. */
 type HeadRow = Pick<Selectable<JobTemplateRow>, 'id' | 'scope' | 'project_id' | 'revision' | 'created_at'>;
 
+/**
+ * Returns the FTS5 phrase that finds names containing `term` in the trigram
+ * index, or undefined when the index cannot help: a term of fewer than three
+ * characters has no trigram, and control characters are left to the LIKE scan.
+ */
+function trigramPhrase(term: string): string | undefined {
+  if ([...term].length < 3 || /[\u0000-\u001f\u007f]/.test(term)) {
+    return undefined;
+  }
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
 /** Escapes LIKE wildcards so that `%` and `_` in a search match themselves. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -98,6 +110,8 @@ export interface KyselyStoreOptions {
   readonly batcher?: WriteBatcher;
   /** The database keeps `job_template_counts` (SQLite), so totals filtered only by project and scope need no COUNT. */
   readonly projectCounts?: boolean;
+  /** The database keeps the trigram name index `job_template_name_search` (SQLite). */
+  readonly nameTrigrams?: boolean;
 }
 
 /**
@@ -117,6 +131,7 @@ export class KyselyTemplateStore implements TemplateStore {
   readonly #pages: ListPageCache;
   readonly #batcher: WriteBatcher | undefined;
   readonly #projectCounts: boolean;
+  readonly #nameTrigrams: boolean;
 
   constructor(kind: string, db: Kysely<Database>, translateError: ErrorTranslator, options: KyselyStoreOptions = {}) {
     this.kind = kind;
@@ -127,6 +142,7 @@ export class KyselyTemplateStore implements TemplateStore {
     this.#pages = new ListPageCache(options.cachedPages);
     this.#batcher = options.batcher;
     this.#projectCounts = options.projectCounts ?? false;
+    this.#nameTrigrams = options.nameTrigrams ?? false;
     this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
   }
 
@@ -255,6 +271,12 @@ export class KyselyTemplateStore implements TemplateStore {
       query = query.where('project_key', '=', filter.projectId);
     }
     if (filter.nameContains !== undefined && filter.nameContains !== '') {
+      const phrase = this.#nameTrigrams ? trigramPhrase(filter.nameContains) : undefined;
+      if (phrase !== undefined) {
+        // The trigram index narrows the rows to those whose names contain the term's trigrams in order.
+        const keys = sql<number>`(select rowid from job_template_name_search where job_template_name_search match ${phrase})`;
+        query = query.where('id', 'in', this.#db.selectFrom('job_template_search_keys').select('template_id').where('search_key', 'in', keys));
+      }
       const pattern = `%${escapeLike(filter.nameContains)}%`;
       query = query.where(sql<boolean>`name_folded like ${pattern} escape '\\'`);
     }

@@ -128,6 +128,7 @@ export async function openSqliteStore(
     changes,
     batcher: new WriteBatcher(db),
     projectCounts: true,
+    nameTrigrams: true,
     ...(options.cachedPages === undefined ? {} : { cachedPages: options.cachedPages }),
   });
   return { store, migrations };

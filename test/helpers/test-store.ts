@@ -13,6 +13,8 @@ export const TEST_STORE_KIND: 'sqlite' | 'postgres' = process.env.TEST_STORE ===
 /** An isolated database: its own SQLite file, or its own PostgreSQL schema. */
 export interface TestDatabase {
   readonly kind: 'sqlite' | 'postgres';
+  /** The SQLite file; undefined on PostgreSQL. */
+  readonly sqlitePath?: string;
   /** Opens a store on this database; call it again for a second store, as a second server instance would have. */
   openStore(): Promise<TemplateStore>;
   /** Closes every store opened here and removes the database. */
@@ -38,10 +40,12 @@ export async function createTestDatabase(kind: 'sqlite' | 'postgres' = TEST_STOR
 
   if (kind === 'sqlite') {
     const folder = mkdtempSync(join(tmpdir(), 'job-templates-test-'));
+    const sqlitePath = join(folder, 'test.db');
     return {
       kind,
+      sqlitePath,
       async openStore() {
-        const { store } = await openSqliteStore({ path: join(folder, 'test.db'), busyTimeoutMs: 5000, synchronous: 'normal' });
+        const { store } = await openSqliteStore({ path: sqlitePath, busyTimeoutMs: 5000, synchronous: 'normal' });
         stores.push(store);
         return store;
       },

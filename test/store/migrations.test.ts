@@ -20,6 +20,7 @@ const BODY_MIGRATION = '0003-add-template-body';
 const SEARCH_MIGRATION = '0004-add-search-index';
 const COVERING_MIGRATION = '0005-cover-list-pages';
 const COUNTS_MIGRATION = '0006-count-templates-per-project';
+const TRIGRAMS_MIGRATION = '0007-index-name-trigrams';
 
 /** A database of the run's kind, with a Kysely instance and migrator that the test drives by hand. */
 interface MigratedDatabase {
@@ -212,7 +213,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   async function migrateLegacyTemplates(): Promise<void> {
     await insertLegacyRow(database.db, PROJECT_TEMPLATE);
     await insertLegacyRow(database.db, GLOBAL_TEMPLATE);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`, `${TRIGRAMS_MIGRATION} Success`]);
   }
 
   it('first migration has no labels or revisions', async () => {
@@ -258,7 +259,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   });
 
   it('backfill with no templates adds no revision', async () => {
-    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${LABELS_MIGRATION} Success`, `${BODY_MIGRATION} Success`, `${SEARCH_MIGRATION} Success`, `${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`, `${TRIGRAMS_MIGRATION} Success`]);
 
     const count = await database.db
       .selectFrom('job_template_revisions')
@@ -326,7 +327,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
 
     const { store, applied } = await database.openServerStore();
 
-    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION, COVERING_MIGRATION, COUNTS_MIGRATION]);
+    expect(applied).toEqual([LABELS_MIGRATION, BODY_MIGRATION, SEARCH_MIGRATION, COVERING_MIGRATION, COUNTS_MIGRATION, TRIGRAMS_MIGRATION]);
     expect(await store.getById(PROJECT_TEMPLATE.id)).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
     expect((await store.getRevision(PROJECT_TEMPLATE.id, 1))?.template).toEqual({ ...PROJECT_TEMPLATE, labels: {} });
   });
@@ -343,9 +344,9 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
   it('list migrations go down and up again', async () => {
     await migrateLegacyTemplates();
 
-    expect(await migrateTo(database.migrator, SEARCH_MIGRATION)).toEqual([`${COUNTS_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
+    expect(await migrateTo(database.migrator, SEARCH_MIGRATION)).toEqual([`${TRIGRAMS_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`, `${COVERING_MIGRATION} Success`]);
     expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
-    expect(await migrateToLatest(database.migrator)).toEqual([`${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`]);
+    expect(await migrateToLatest(database.migrator)).toEqual([`${COVERING_MIGRATION} Success`, `${COUNTS_MIGRATION} Success`, `${TRIGRAMS_MIGRATION} Success`]);
     expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
   });
 
@@ -367,5 +368,14 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
     expect((await store.listJson({ ...page, filter: { ...page.filter, projectId: 'proj-a' } })).total).toBe(1);
     expect((await store.listJson({ ...page, filter: { ...page.filter, scope: 'global' } })).total).toBe(1);
     expect((await store.listJson(page)).total).toBe(2);
+  });
+
+  it.runIf(TEST_STORE_KIND === 'sqlite')('existing names are indexed by trigrams after the migration', async () => {
+    await migrateLegacyTemplates();
+
+    const found = await sql<{ template_id: string }>`select template_id from job_template_search_keys
+      where search_key in (select rowid from job_template_name_search where job_template_name_search match ${'"legacy"'})`.execute(database.db);
+
+    expect(found.rows.map((row) => row.template_id)).toEqual([PROJECT_TEMPLATE.id]);
   });
 });
