@@ -80,7 +80,7 @@ function rowToRevision(row: Selectable<JobTemplateRevisionRow>): TemplateRevisio
 }
 
 /** The columns of a template row that decide who may read it and which JSON text is current. */
-type HeadRow = Pick<Selectable<JobTemplateRow>, 'id' | 'scope' | 'project_id' | 'revision' | 'created_at'>;
+type HeadRow = Pick<Selectable<JobTemplateRow>, 'id' | 'scope' | 'project_id' | 'revision' | 'created_at' | 'body'>;
 
 /**
  * Returns the FTS5 phrase that finds names containing `term` in the trigram
@@ -123,7 +123,10 @@ export class KyselyTemplateStore implements TemplateStore {
   readonly #db: Kysely<Database>;
   readonly #translateError: ErrorTranslator;
   readonly #jsonCache: TemplateJsonCache;
-  /** The query of {@link getJsonById}, compiled once: building and compiling it cost more than running it on SQLite. */
+  /**
+   * The query of {@link getJsonById}, compiled once: building and compiling it cost more than running it on SQLite.
+   * It reads the body too, because a second query on a cache miss cost more than the text on a hit.
+   */
   readonly #selectHead: CompiledQuery<HeadRow>;
 
   /** Set where the dialect can tell cheaply whether the database changed (SQLite); the read caches need it. */
@@ -143,7 +146,11 @@ export class KyselyTemplateStore implements TemplateStore {
     this.#batcher = options.batcher;
     this.#projectCounts = options.projectCounts ?? false;
     this.#nameTrigrams = options.nameTrigrams ?? false;
-    this.#selectHead = db.selectFrom('job_templates').select(['id', 'scope', 'project_id', 'revision', 'created_at']).where('id', '=', '').compile();
+    this.#selectHead = db
+      .selectFrom('job_templates')
+      .select(['id', 'scope', 'project_id', 'revision', 'created_at', 'body'])
+      .where('id', '=', '')
+      .compile();
   }
 
   async #run<T>(operation: () => Promise<T>, template?: StoredTemplate): Promise<T> {
@@ -245,7 +252,14 @@ export class KyselyTemplateStore implements TemplateStore {
       if (row === undefined) {
         return undefined;
       }
-      const [json] = await this.#jsonOf(rows);
+      const createdAt = toIsoString(row.created_at);
+      let json = this.#jsonCache.get(row.id, row.revision, createdAt);
+      if (json === undefined && row.body !== null) {
+        json = row.body;
+        this.#jsonCache.set(row.id, row.revision, createdAt, json);
+      }
+      // A row from before the body column existed is serialized from its other columns.
+      json ??= (await this.#jsonOf(rows))[0];
       if (json === undefined) {
         return undefined;
       }
