@@ -58,6 +58,14 @@ export function translateSqliteError(error: unknown, template?: StoredTemplate):
  */
 const PAGE_CACHE_KIB = 4096;
 
+/**
+ * Pages of write-ahead log after which a commit copies them into the database
+ * file (SQLite's default is 1,000). A checkpoint blocks the event loop, and a
+ * longer log gathers more changes of the same index pages into one copy: with
+ * 10,000 pages (about 40 MiB) creates rose by about 15 % in the benchmark.
+ */
+const WAL_CHECKPOINT_PAGES = 10_000;
+
 /** Prepared statements kept per connection; queries differ mostly by the length of IN lists, so few are needed. */
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -101,6 +109,7 @@ export async function openSqliteStore(
     database.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     database.pragma('foreign_keys = ON');
     database.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   } catch (error) {
     database.close();
     throw error;
