@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['get', 'list-project', 'search', 'create', 'update', 'mixed'] as const;
+export const SCENARIO_NAMES = ['get', 'list-project', 'list-all', 'search', 'create', 'update', 'mixed'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchOptions {
@@ -14,7 +14,7 @@ export interface BenchOptions {
   readonly warmup: number;
   readonly connections: number;
   readonly scenarios: readonly ScenarioName[];
-  /** Also runs list-project and search at 1,000 and 100,000 templates. */
+  /** Also runs list-project, list-all and search at 1,000 and 100,000 templates. */
   readonly scale: boolean;
   /** Folder where the service writes one CPU profile per suite, or undefined for none. */
   readonly cpuProfileDir: string | undefined;
@@ -32,7 +32,8 @@ Options:
   --warmup S         unmeasured seconds before each run (default 1)
   --connections C    concurrent connections (default 32)
   --scenarios LIST   comma-separated subset of ${SCENARIO_NAMES.join(', ')} (default all)
-  --scale            also run list-project and search at 1,000 and 100,000 templates
+  --scale            also run list-project, list-all and search at 1,000 and 100,000
+                     templates
   --cpu-prof DIR     profile the service (node --cpu-prof) and write its .cpuprofile
                      files to DIR; summarise one with
                      npx tsx bench/profile-summary.ts FILE

@@ -8,7 +8,7 @@ import type { ScenarioName } from './options.js';
 import { PROJECT_IDS, seedBody, seededRandom, type CreateRequestBody } from './fixtures.js';
 
 /** One kind of request. A scenario sends one kind, or several in the mixed scenario. */
-export type RequestKind = 'get' | 'list-project' | 'search' | 'create' | 'update';
+export type RequestKind = 'get' | 'list-project' | 'list-all' | 'search' | 'create' | 'update';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -17,13 +17,14 @@ export interface HttpRequest {
   readonly body?: string;
 }
 
-/** Templates per list page in the list-project and search scenarios. */
+/** Templates per list page in the list scenarios. */
 export const LIST_LIMIT = 100;
 
 /** Kinds of request each scenario sends, with their shares of the requests. */
 export const SCENARIO_MIX: Readonly<Record<ScenarioName, readonly { readonly kind: RequestKind; readonly share: number }[]>> = {
   get: [{ kind: 'get', share: 1 }],
   'list-project': [{ kind: 'list-project', share: 1 }],
+  'list-all': [{ kind: 'list-all', share: 1 }],
   search: [{ kind: 'search', share: 1 }],
   create: [{ kind: 'create', share: 1 }],
   update: [{ kind: 'update', share: 1 }],
@@ -45,7 +46,11 @@ export function classifyRequest(method: string | undefined, url: string | undefi
   const [path = '', query = ''] = (url ?? '').split('?', 2);
   if (path === COLLECTION_PATH) {
     if (method === 'GET') {
-      return new URLSearchParams(query).has('name') ? 'search' : 'list-project';
+      const parameters = new URLSearchParams(query);
+      if (parameters.has('name')) {
+        return 'search';
+      }
+      return parameters.has('project_id') ? 'list-project' : 'list-all';
     }
     return method === 'POST' ? 'create' : undefined;
   }
@@ -173,6 +178,8 @@ export class RequestFactory {
         return { method: 'GET', path: `${COLLECTION_PATH}/${pick(this.#data.seededIds)}`, headers: {} };
       case 'list-project':
         return { method: 'GET', path: `${COLLECTION_PATH}?project_id=${pick(PROJECT_IDS)}&limit=${LIST_LIMIT}`, headers: {} };
+      case 'list-all':
+        return { method: 'GET', path: `${COLLECTION_PATH}?limit=${LIST_LIMIT}`, headers: {} };
       case 'search':
         return {
           method: 'GET',

@@ -21,7 +21,7 @@ import { buildService, PASSED_ON_VARIABLES, SERVICE_DEFAULTS, startCommand, star
 
 /** Template counts of the --scale comparison. */
 const SCALE_SIZES = [1_000, 100_000] as const;
-const SCALE_SCENARIOS: readonly ScenarioName[] = ['list-project', 'search'];
+const SCALE_SCENARIOS: readonly ScenarioName[] = ['list-project', 'list-all', 'search'];
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
