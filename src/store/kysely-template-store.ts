@@ -161,6 +161,12 @@ export class KyselyTemplateStore implements TemplateStore {
     }
   }
 
+  /** Runs reads in one transaction that sees one snapshot: SQLite's deferred transaction, PostgreSQL's repeatable read. */
+  #readSnapshot<T>(work: (db: Transaction<Database>) => Promise<T>): Promise<T> {
+    const transaction = this.#db.transaction();
+    return (this.kind === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute(work);
+  }
+
   /** Runs `work` in a transaction of its own, or in the next batch when the store batches writes. */
   #transaction<T>(work: BatchedWrite<T>): Promise<T> {
     return this.#batcher === undefined ? this.#db.transaction().execute(work) : this.#batcher.run(work);
@@ -212,7 +218,7 @@ export class KyselyTemplateStore implements TemplateStore {
    * creation times as a query returned them: from the cache, and in one query
    * for those it lacks. A template deleted meanwhile is left out.
    */
-  async #jsonOf(rows: readonly { id: string; revision: number; created_at: string | Date }[]): Promise<string[]> {
+  async #jsonOf(rows: readonly { id: string; revision: number; created_at: string | Date }[], db: Kysely<Database> = this.#db): Promise<string[]> {
     const texts: (string | undefined)[] = new Array(rows.length);
     let missing: string[] | undefined;
     for (let index = 0; index < rows.length; index += 1) {
@@ -227,7 +233,7 @@ export class KyselyTemplateStore implements TemplateStore {
       return texts as string[];
     }
     const fetched = new Map<string, string>();
-    for (const row of await this.#db.selectFrom('job_templates').selectAll().where('id', 'in', missing).execute()) {
+    for (const row of await db.selectFrom('job_templates').selectAll().where('id', 'in', missing).execute()) {
       const json = row.body ?? serializeTemplate(rowToTemplate(row));
       this.#jsonCache.set(row.id, row.revision, toIsoString(row.created_at), json);
       fetched.set(row.id, json);
@@ -276,8 +282,8 @@ export class KyselyTemplateStore implements TemplateStore {
     return row === undefined ? undefined : rowToTemplate(row);
   }
 
-  #filtered(filter: TemplateFilter) {
-    let query = this.#db.selectFrom('job_templates');
+  #filtered(filter: TemplateFilter, db: Kysely<Database> = this.#db) {
+    let query = db.selectFrom('job_templates');
     if (filter.scope !== undefined) {
       query = query.where('scope', '=', filter.scope);
     }
@@ -289,13 +295,13 @@ export class KyselyTemplateStore implements TemplateStore {
       if (phrase !== undefined) {
         // The trigram index narrows the rows to those whose names contain the term's trigrams in order.
         const keys = sql<number>`(select rowid from job_template_name_search where job_template_name_search match ${phrase})`;
-        query = query.where('id', 'in', this.#db.selectFrom('job_template_search_keys').select('template_id').where('search_key', 'in', keys));
+        query = query.where('id', 'in', db.selectFrom('job_template_search_keys').select('template_id').where('search_key', 'in', keys));
       }
       const pattern = `%${escapeLike(filter.nameContains)}%`;
       query = query.where(sql<boolean>`name_folded like ${pattern} escape '\\'`);
     }
     for (const requirement of filter.labelRequirements ?? []) {
-      const withKey = this.#db.selectFrom('job_template_labels').select('template_id').where('key', '=', requirement.key);
+      const withKey = db.selectFrom('job_template_labels').select('template_id').where('key', '=', requirement.key);
       switch (requirement.operator) {
         case 'equals':
           query = query.where('id', 'in', withKey.where('value', '=', requirement.value));
@@ -323,13 +329,13 @@ export class KyselyTemplateStore implements TemplateStore {
    * project and visibility alone is answered from the per-project counts
    * where the database keeps them; global templates have the project key ''.
    */
-  async #countMatches(filter: TemplateFilter): Promise<number> {
+  async #countMatches(filter: TemplateFilter, db: Kysely<Database>): Promise<number> {
     const byProjectOnly = (filter.nameContains === undefined || filter.nameContains === '') && (filter.labelRequirements ?? []).length === 0;
     if (!this.#projectCounts || !byProjectOnly) {
-      const counted = await this.#filtered(filter).select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow();
+      const counted = await this.#filtered(filter, db).select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow();
       return Number(counted.total);
     }
-    let query = this.#db.selectFrom('job_template_counts').select((eb) => eb.fn.sum<number | string | null>('templates').as('total'));
+    let query = db.selectFrom('job_template_counts').select((eb) => eb.fn.sum<number | string | null>('templates').as('total'));
     if (filter.scope === 'global') {
       query = query.where('project_key', '=', '');
     } else if (filter.scope === 'project') {
@@ -354,8 +360,10 @@ export class KyselyTemplateStore implements TemplateStore {
         return cached;
       }
     }
-    const page = await this.#run(async () => {
-      const filtered = this.#filtered(query.filter);
+    // The total, the page and the texts come from one snapshot, so that another process's commit cannot
+    // land between them and make the total disagree with the items.
+    const page = await this.#run(() => this.#readSnapshot(async (db) => {
+      const filtered = this.#filtered(query.filter, db);
       const direction = query.sort.descending ? 'desc' : 'asc';
       // The page is chosen from the indexed columns alone; the large bodies come from the cache or one lookup.
       // With a name search, SQLite would walk the sort column's index and read every row to test the name.
@@ -367,7 +375,7 @@ export class KyselyTemplateStore implements TemplateStore {
           ? sql<string>`+${sql.ref(query.sort.field)}`
           : query.sort.field;
       const [total, rows] = await Promise.all([
-        this.#countMatches(query.filter),
+        this.#countMatches(query.filter, db),
         filtered
           .select(['id', 'revision', 'created_at'])
           .orderBy(sortColumn, direction)
@@ -376,8 +384,8 @@ export class KyselyTemplateStore implements TemplateStore {
           .offset(query.offset)
           .execute(),
       ]);
-      return { total, items: await this.#jsonOf(rows) };
-    });
+      return { total, items: await this.#jsonOf(rows, db) };
+    }));
     if (key !== undefined) {
       this.#pages.set(key, generation!, page);
     }

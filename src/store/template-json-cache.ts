@@ -4,7 +4,12 @@
  * the large `body` column again. An entry is used only when the row that the
  * query returned has the same revision and created_at, which makes the cache
  * safe with several instances writing to one database: any change of a
- * template changes its revision.
+ * template through the API changes its revision.
+ *
+ * TODO: `npm run import` keeps ID, revision and timestamps. When one process
+ * deletes a template and imports it again with other content, another
+ * process that cached the old text keeps serving it. A write stamp stored in
+ * each row and in the list indexes would close this.
  *
  * An entry can also keep the template's read view, confirmed at a generation
  * of a {@link ChangeTracker}: while the generation has not moved, a read by ID
