@@ -94,6 +94,11 @@ function trigramPhrase(term: string): string | undefined {
   return `"${term.replaceAll('"', '""')}"`;
 }
 
+/** Tells whether a filter searches names. */
+function searchesName(filter: TemplateFilter): filter is TemplateFilter & { nameContains: string } {
+  return filter.nameContains !== undefined && filter.nameContains !== '';
+}
+
 /** Escapes LIKE wildcards so that `%` and `_` in a search match themselves. */
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -161,7 +166,7 @@ export class KyselyTemplateStore implements TemplateStore {
     }
   }
 
-  /** Runs reads in one transaction that sees one snapshot: SQLite's deferred transaction, PostgreSQL's repeatable read. */
+  /** Runs reads in one transaction, so that they read one snapshot: SQLite's deferred transaction, PostgreSQL's repeatable read. */
   #readSnapshot<T>(work: (db: Transaction<Database>) => Promise<T>): Promise<T> {
     const transaction = this.#db.transaction();
     return (this.kind === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute(work);
@@ -215,15 +220,24 @@ export class KyselyTemplateStore implements TemplateStore {
 
   /**
    * Returns the JSON texts of templates, given with their revisions and
-   * creation times as a query returned them: from the cache, and in one query
-   * for those it lacks. A template deleted meanwhile is left out.
+   * creation times as a query returned them: from the cache, from the row's
+   * body when the query read it, and in one query for the rest. A template
+   * deleted meanwhile is left out.
    */
-  async #jsonOf(rows: readonly { id: string; revision: number; created_at: string | Date }[], db: Kysely<Database> = this.#db): Promise<string[]> {
+  async #jsonOf(
+    rows: readonly { id: string; revision: number; created_at: string | Date; body?: string | null }[],
+    db: Kysely<Database> = this.#db,
+  ): Promise<string[]> {
     const texts: (string | undefined)[] = new Array(rows.length);
     let missing: string[] | undefined;
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
-      const text = this.#jsonCache.get(row.id, row.revision, toIsoString(row.created_at));
+      const createdAt = toIsoString(row.created_at);
+      let text = this.#jsonCache.get(row.id, row.revision, createdAt);
+      if (text === undefined && typeof row.body === 'string') {
+        text = row.body;
+        this.#jsonCache.set(row.id, row.revision, createdAt, text);
+      }
       if (text === undefined) {
         (missing ??= []).push(row.id);
       }
@@ -258,14 +272,7 @@ export class KyselyTemplateStore implements TemplateStore {
       if (row === undefined) {
         return undefined;
       }
-      const createdAt = toIsoString(row.created_at);
-      let json = this.#jsonCache.get(row.id, row.revision, createdAt);
-      if (json === undefined && row.body !== null) {
-        json = row.body;
-        this.#jsonCache.set(row.id, row.revision, createdAt, json);
-      }
-      // A row from before the body column existed is serialized from its other columns.
-      json ??= (await this.#jsonOf(rows))[0];
+      const [json] = await this.#jsonOf(rows);
       if (json === undefined) {
         return undefined;
       }
@@ -290,7 +297,7 @@ export class KyselyTemplateStore implements TemplateStore {
     if (filter.projectId !== undefined) {
       query = query.where('project_key', '=', filter.projectId);
     }
-    if (filter.nameContains !== undefined && filter.nameContains !== '') {
+    if (searchesName(filter)) {
       const phrase = this.#nameTrigrams ? trigramPhrase(filter.nameContains) : undefined;
       if (phrase !== undefined) {
         // The trigram index narrows the rows to those whose names contain the term's trigrams in order.
@@ -326,11 +333,11 @@ export class KyselyTemplateStore implements TemplateStore {
 
   /**
    * Returns the number of templates that match a filter. A filter of scope,
-   * project and visibility alone is answered from the per-project counts
-   * where the database keeps them; global templates have the project key ''.
+   * project and visibility alone is summed from the per-project counts where
+   * the database keeps them. Global templates have the project key ''.
    */
   async #countMatches(filter: TemplateFilter, db: Kysely<Database>): Promise<number> {
-    const byProjectOnly = (filter.nameContains === undefined || filter.nameContains === '') && (filter.labelRequirements ?? []).length === 0;
+    const byProjectOnly = !searchesName(filter) && (filter.labelRequirements ?? []).length === 0;
     if (!this.#projectCounts || !byProjectOnly) {
       const counted = await this.#filtered(filter, db).select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow();
       return Number(counted.total);
@@ -371,7 +378,7 @@ export class KyselyTemplateStore implements TemplateStore {
       // sorts the matches instead: about 10 times faster for a selective search. PostgreSQL has no unary plus
       // for timestamps and plans this well by itself.
       const sortColumn =
-        this.kind === 'sqlite' && query.filter.nameContains !== undefined && query.filter.nameContains !== ''
+        this.kind === 'sqlite' && searchesName(query.filter)
           ? sql<string>`+${sql.ref(query.sort.field)}`
           : query.sort.field;
       const [total, rows] = await Promise.all([
