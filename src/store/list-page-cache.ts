@@ -33,7 +33,7 @@ export class ListPageCache {
     return generation === this.#generation ? this.#pages.get(key) : undefined;
   }
 
-  /** Keeps a page read at `generation`, unless the cache already holds a newer generation. */
+  /** Keeps a page read at `generation`, unless the cache already contains a newer generation. */
   set(key: string, generation: number, page: ListJson): void {
     if (generation < this.#generation || this.#maxPages === 0) {
       return;

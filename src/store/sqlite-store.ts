@@ -53,8 +53,8 @@ export function translateSqliteError(error: unknown, template?: StoredTemplate):
 
 /**
  * SQLite's page cache of the connection, in KiB. better-sqlite3 sets 16 MiB,
- * which fills up at 100,000 templates. Reads that the service's own caches do not
- * answer find the rest of the pages in the operating system's file cache.
+ * which fills up at 100,000 templates. Reads that miss the service's own caches
+ * find the rest of the pages in the operating system's file cache.
  */
 const PAGE_CACHE_KIB = 4096;
 

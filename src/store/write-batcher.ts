@@ -12,7 +12,7 @@ interface QueuedWrite {
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-/** Maximum writes committed together, so that readers never wait long for the lock. */
+/** Maximum writes committed together, which bounds how long a read waits for the connection. */
 export const MAX_BATCH_SIZE = 64;
 
 /**

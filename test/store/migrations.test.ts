@@ -193,7 +193,7 @@ async function insertLegacyRow(db: Kysely<Database>, template: LegacyTemplate): 
 const ALL = { kind: 'all' } as const;
 const BY_NAME = { field: 'name', descending: false } as const;
 
-/** The first page of all templates, newest first. */
+/** Returns the query for the first page of all templates, newest first. */
 function newestFirstPage(): ListQuery {
   return { filter: { visibility: { kind: 'all' } }, sort: { field: 'created_at', descending: true }, limit: 100, offset: 0 };
 }
@@ -350,7 +350,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
     expect((await database.store.list(newestFirstPage())).items.map((template) => template.id)).toEqual([PROJECT_TEMPLATE.id, GLOBAL_TEMPLATE.id]);
   });
 
-  it.runIf(TEST_STORE_KIND === 'sqlite')('list page of a project is read from a covering index, not from table rows', async () => {
+  it.runIf(TEST_STORE_KIND === 'sqlite')('project page reads only a covering index', async () => {
     await migrateLegacyTemplates();
 
     const plan = await sql<{ detail: string }>`explain query plan
@@ -360,7 +360,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
     expect(plan.rows.map((row) => row.detail)).toEqual([expect.stringContaining('USING COVERING INDEX job_templates_project_created_at_idx')]);
   });
 
-  it('list totals count templates that existed before the migration', async () => {
+  it('totals count templates from before migration', async () => {
     await migrateLegacyTemplates();
     const { store } = await database.openServerStore();
     const page = newestFirstPage();
@@ -370,7 +370,7 @@ describe(`migrations on ${TEST_STORE_KIND}`, () => {
     expect((await store.listJson(page)).total).toBe(2);
   });
 
-  it.runIf(TEST_STORE_KIND === 'sqlite')('existing names are indexed by trigrams after the migration', async () => {
+  it.runIf(TEST_STORE_KIND === 'sqlite')('migration indexes existing names by trigrams', async () => {
     await migrateLegacyTemplates();
 
     const found = await sql<{ template_id: string }>`select template_id from job_template_search_keys

@@ -29,7 +29,7 @@ describe(`name search on ${TEST_STORE_KIND}`, () => {
     await database.drop();
   });
 
-  it('search finds exactly the names that contain the term after renames and deletes', async () => {
+  it('search matches containing names after renames', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(text(1, 8), { minLength: 1, maxLength: 12 }),
@@ -83,7 +83,7 @@ describe.runIf(TEST_STORE_KIND === 'sqlite')('trigram index on sqlite', () => {
     await database.drop();
   });
 
-  it('search of three or more characters reads the trigram index', async () => {
+  it('long term reads the trigram index', async () => {
     const store = await database.openStore();
     await store.create(storedTemplate('wf-tmpl-report-000001', { name: 'nightly-report' }));
 

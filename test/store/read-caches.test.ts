@@ -101,7 +101,7 @@ describe('ListPageCache', () => {
 describe('TemplateJsonCache confirmed views', () => {
   const view = { scope: 'global' as const, project_id: null, revision: 2, json: '{"v":2}' };
 
-  it('returns a view only at the generation it was confirmed', () => {
+  it('view only at its confirmed generation', () => {
     const cache = new TemplateJsonCache();
     cache.set('a', 2, 't', view.json);
     cache.confirm('a', 5, view);
@@ -109,7 +109,7 @@ describe('TemplateJsonCache confirmed views', () => {
     expect(cache.getConfirmed('a', 6)).toBeUndefined();
   });
 
-  it('does not confirm a view of another revision', () => {
+  it('other revision is not confirmed', () => {
     const cache = new TemplateJsonCache();
     cache.set('a', 1, 't', '{"v":1}');
     cache.confirm('a', 5, view);
